@@ -1,0 +1,32 @@
+# `make preflight` and `make test` do all set-up on a fresh machine: they build .venv from the
+# requirements files (once, and again whenever one of them changes), then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
+
+.PHONY: preflight preview test bench lint clean
+
+$(BIN)/.installed: $(REQUIREMENTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+preflight: $(BIN)/.installed  ## Offline preflight of every stack (update-like).
+	$(BIN)/python -m preflight --all
+
+preview: $(BIN)/.installed  ## Offline preflight of every stack as a preview of a new stack sees it.
+	$(BIN)/python -m preflight --all --preview
+
+test: $(BIN)/.installed  ## The test suite.
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed  ## Preflight wall time per stack and for --all, against the mock engine's floor.
+	$(BIN)/python benchmarks/preflight_bench.py
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

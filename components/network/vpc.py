@@ -1,0 +1,146 @@
+"""A VPC across N availability zones: public subnets for the load balancer and NAT, private ones for workloads."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.shared.context import PlatformContext
+from components.shared.iam import policy_document, statement, trust_policy
+
+TYPE = "platform:network:Vpc"
+NAT_STRATEGIES = ("none", "single", "per-az")
+MAX_AZS = 6
+#: Each subnet takes 1/16 of the VPC: private subnets in slots 0..5, public ones in slots 8..13, so adding a
+#: zone never moves an existing subnet.
+_SUBNET_BITS = 4
+_PUBLIC_OFFSET = 8
+
+
+@dataclass(frozen=True)
+class VpcArgs:
+    context: PlatformContext
+    """Environment facts (stack, region, account, log retention)."""
+    cidr_block: str
+    """IPv4 CIDR of the VPC, /16 to /20."""
+    availability_zones: tuple[str, ...]
+    """Zone names to spread across, 2 to 6, in a stable order."""
+    nat_strategy: str = "single"
+    """Private subnet egress: none, single (one NAT gateway) or per-az (one per zone, zone-independent)."""
+    flow_logs: bool = False
+    """Record flow logs of all traffic to a CloudWatch log group."""
+
+
+def subnet_cidrs(cidr_block: str, az_count: int) -> tuple[list[str], list[str]]:
+    """(private, public) subnet CIDRs for ``az_count`` zones, at fixed slots of the VPC range."""
+    slots = list(ipaddress.ip_network(cidr_block).subnets(prefixlen_diff=_SUBNET_BITS))
+    private = [str(slots[i]) for i in range(az_count)]
+    public = [str(slots[_PUBLIC_OFFSET + i]) for i in range(az_count)]
+    return private, public
+
+
+class Vpc(pulumi.ComponentResource):
+    vpc_id: pulumi.Output[str]
+    cidr_block: pulumi.Output[str]
+    public_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        azs = args.availability_zones
+        if not 2 <= len(azs) <= MAX_AZS:
+            raise ValueError(f"Vpc {name}: needs 2..{MAX_AZS} availability zones (got {len(azs)})")
+        if args.nat_strategy not in NAT_STRATEGIES:
+            raise ValueError(f"Vpc {name}: nat_strategy must be one of {', '.join(NAT_STRATEGIES)} "
+                             f"(got {args.nat_strategy})")
+        network = ipaddress.ip_network(args.cidr_block)
+        if network.version != 4 or not 16 <= network.prefixlen <= 20:
+            raise ValueError(f"Vpc {name}: cidr_block must be an IPv4 /16../20 (got {args.cidr_block})")
+        super().__init__(TYPE, name, None, opts)
+
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.context.protect)
+        vpc = aws.ec2.Vpc(name, cidr_block=args.cidr_block, enable_dns_support=True, enable_dns_hostnames=True,
+                          tags={"Name": name}, opts=stateful)
+        # Adopt the default security group and strip every rule AWS gave it (FSBP EC2.2).
+        aws.ec2.DefaultSecurityGroup(f"{name}-default", vpc_id=vpc.id, tags={"Name": f"{name}-default"}, opts=child)
+        igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child)
+
+        private_cidrs, public_cidrs = subnet_cidrs(args.cidr_block, len(azs))
+        public_rt = aws.ec2.RouteTable(f"{name}-public", vpc_id=vpc.id, tags={"Name": f"{name}-public"}, opts=child)
+        aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0",
+                      gateway_id=igw.id, opts=child)
+
+        public_subnets: list[aws.ec2.Subnet] = []
+        private_subnets: list[aws.ec2.Subnet] = []
+        private_rts: list[aws.ec2.RouteTable] = []
+        nat_ids: list[pulumi.Output[str]] = []
+        for i, az in enumerate(azs):
+            # Public subnets never hand out public IPs: the ALB and NAT gateways bring their own addresses.
+            public = aws.ec2.Subnet(f"{name}-public-{i}", vpc_id=vpc.id, cidr_block=public_cidrs[i],
+                                    availability_zone=az, map_public_ip_on_launch=False,
+                                    tags={"Name": f"{name}-public-{az}", "tier": "public"}, opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-public-{i}", subnet_id=public.id, route_table_id=public_rt.id,
+                                          opts=child)
+            public_subnets.append(public)
+            if args.nat_strategy == "per-az" or (args.nat_strategy == "single" and i == 0):
+                eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags={"Name": f"{name}-nat-{az}"}, opts=child)
+                nat = aws.ec2.NatGateway(f"{name}-nat-{i}", allocation_id=eip.id, subnet_id=public.id,
+                                         tags={"Name": f"{name}-nat-{az}"},
+                                         opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]))
+                nat_ids.append(nat.id)
+
+        for i, az in enumerate(azs):
+            private = aws.ec2.Subnet(f"{name}-private-{i}", vpc_id=vpc.id, cidr_block=private_cidrs[i],
+                                     availability_zone=az, map_public_ip_on_launch=False,
+                                     tags={"Name": f"{name}-private-{az}", "tier": "private"}, opts=child)
+            rt = aws.ec2.RouteTable(f"{name}-private-{i}", vpc_id=vpc.id, tags={"Name": f"{name}-private-{az}"},
+                                    opts=child)
+            if nat_ids:
+                aws.ec2.Route(f"{name}-private-{i}-default", route_table_id=rt.id,
+                              destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat_ids[min(i, len(nat_ids) - 1)],
+                              opts=child)
+            aws.ec2.RouteTableAssociation(f"{name}-private-{i}", subnet_id=private.id, route_table_id=rt.id,
+                                          opts=child)
+            private_subnets.append(private)
+            private_rts.append(rt)
+
+        # S3 through a gateway endpoint: ECR image layers and S3 traffic skip the NAT gateways.
+        aws.ec2.VpcEndpoint(f"{name}-s3", vpc_id=vpc.id, service_name=f"com.amazonaws.{args.context.region}.s3",
+                            vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
+                            tags={"Name": f"{name}-s3"}, opts=child)
+
+        if args.flow_logs:
+            self._flow_logs(name, args.context, vpc, child)
+
+        self.vpc_id = vpc.id
+        self.cidr_block = vpc.cidr_block
+        self.public_subnet_ids = pulumi.Output.all(*[s.id for s in public_subnets])
+        self.private_subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])
+        self.register_outputs({
+            "vpcId": self.vpc_id, "cidrBlock": self.cidr_block,
+            "publicSubnetIds": self.public_subnet_ids, "privateSubnetIds": self.private_subnet_ids,
+        })
+
+    def _flow_logs(self, name: str, context: PlatformContext, vpc: aws.ec2.Vpc, child: pulumi.ResourceOptions) -> None:
+        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/platform/{context.stack}/{name}/flow-logs",
+                                        retention_in_days=context.log_retention_days, opts=child)
+        role = aws.iam.Role(
+            f"{name}-flow-logs",
+            assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com", context.account_id,
+                                            f"arn:aws:ec2:{context.region}:{context.account_id}:vpc-flow-log/*"),
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-flow-logs",
+            role=role.id,
+            policy=policy_document([
+                statement(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                          [group.arn.apply(lambda arn: f"{arn}:*")]),
+            ]),
+            opts=child,
+        )
+        aws.ec2.FlowLog(f"{name}-flow-logs", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
+                        log_destination=group.arn, iam_role_arn=role.arn, max_aggregation_interval=60, opts=child)

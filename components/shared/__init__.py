@@ -1,0 +1,1 @@
+"""Small helpers the components compose: the platform context, IAM documents, names."""

@@ -1,0 +1,44 @@
+"""IAM policy documents as JSON strings, built from plain values or Outputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+
+def trust_policy(service: str, account_id: str, source_arn: str | None = None) -> str:
+    """A role trust policy for one AWS service principal, guarded against the confused deputy.
+
+    ``aws:SourceAccount`` limits which account's resources may make the service assume the role; ``source_arn``
+    (ArnLike) narrows it to one resource pattern where the service passes one.
+    """
+    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": condition,
+        }],
+    })
+
+
+def statement(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], sid: str | None = None) -> dict:
+    """One Allow statement; resources may be Outputs."""
+    body: dict[str, Any] = {"Effect": "Allow", "Action": sorted(actions), "Resource": list(resources)}
+    if sid:
+        body["Sid"] = sid
+    return body
+
+
+def policy_document(statements: Sequence[dict]) -> pulumi.Output[str]:
+    """A policy document JSON string; Outputs inside statements are resolved first."""
+    return pulumi.Output.from_input(list(statements)).apply(
+        lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": resolved})
+    )

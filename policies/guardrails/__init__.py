@@ -1,0 +1,1 @@
+"""The container platform's policies: one policy per module, grouped by AWS service."""

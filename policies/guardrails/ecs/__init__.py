@@ -1,0 +1,1 @@
+"""ECS cluster, service and task-definition policies."""

@@ -1,0 +1,1 @@
+"""VPC, subnet and security-group policies."""
