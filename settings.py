@@ -16,6 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.ecs.roles import GRANT_ACTIONS, Grant
+from components.ecs.service import rolling_update_deadlocks
+
 PROJECT = "container-platform"
 
 #: Retention periods CloudWatch Logs accepts (PutRetentionPolicy).
@@ -23,7 +26,7 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
                       2922, 3288, 3653)
 NAT_STRATEGIES = ("none", "single", "per-az")
 LAUNCH_TYPES = ("ec2", "fargate")
-GRANT_KINDS = ("s3-read", "s3-write", "sqs-consume", "sqs-send", "dynamodb-read", "dynamodb-write")
+GRANT_KINDS = tuple(GRANT_ACTIONS)
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,12 +64,6 @@ class CapacitySettings:
     max_size: int
     target_capacity: int
     managed_termination_protection: bool
-
-
-@dataclass(frozen=True)
-class Grant:
-    kind: str
-    arn: str
 
 
 @dataclass(frozen=True)
@@ -386,14 +383,6 @@ def _service(reader: _Reader, index: int, item: Any, stack_values: Mapping[str, 
         read_only_root_filesystem=v["readOnlyRootFilesystem"], environment=dict(v["environment"]),
         secrets=dict(v["secrets"]), grants=tuple(grants),
     )
-
-
-def rolling_update_deadlocks(count: int, min_healthy_percent: int, max_percent: int) -> bool:
-    """True when ECS cannot replace a task: it keeps ceil(count*min/100) running and runs at most
-    floor(count*max/100), so it needs floor(max) > ceil(min) to start or stop anything."""
-    keep = -(-count * min_healthy_percent // 100)
-    ceiling = count * max_percent // 100
-    return ceiling <= keep
 
 
 def _check_rolling_update(reader: _Reader, where: str, count: int, min_healthy: int, max_percent: int) -> None:

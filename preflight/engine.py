@@ -218,6 +218,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
             names = [f"{self.region}{s}" for s in "abcdef"]
             return {"names": names, "zoneIds": [f"euw1-az{i + 1}" for i in range(len(names))],
                     "id": self.region}
+        if token == "aws:elb/getServiceAccount:getServiceAccount":
+            # The regional ELB log-delivery account (eu-west-1's; the data source knows each region's).
+            return {"arn": "arn:aws:iam::156460612806:root", "id": "156460612806"}
         if token == "aws:ssm/getParameter:getParameter":
             name = args.args.get("name", "")
             return {"name": name, "value": f"ami-{_hex(name)}", "type": "String", "arn": "", "id": name,

@@ -1,0 +1,94 @@
+"""The two roles of a service: the execution role (the ECS agent's) and the task role (the application's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.shared.context import PlatformContext
+from components.shared.iam import policy_document, statement, trust_policy
+
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One thing a task may do: a kind from GRANT_ACTIONS on one resource ARN."""
+
+    kind: str
+    arn: str
+
+
+#: What each grant kind allows: (actions, resource suffixes appended to the ARN; "" is the ARN itself).
+GRANT_ACTIONS: Mapping[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "s3-read": ((("s3:GetObject",), ("/*",)), (("s3:ListBucket",), ("",))),
+    "s3-write": ((("s3:PutObject", "s3:AbortMultipartUpload"), ("/*",)),),
+    "sqs-consume": ((("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                      "sqs:GetQueueAttributes"), ("",)),),
+    "sqs-send": ((("sqs:SendMessage", "sqs:GetQueueAttributes"), ("",)),),
+    "dynamodb-read": ((("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+                        "dynamodb:DescribeTable"), ("", "/index/*")),),
+    "dynamodb-write": ((("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                         "dynamodb:BatchWriteItem"), ("",)),),
+}
+
+
+def grant_statements(grants: Sequence[Grant]) -> list[dict]:
+    """Allow statements for exactly the declared grants."""
+    unknown = sorted({g.kind for g in grants} - set(GRANT_ACTIONS))
+    if unknown:
+        raise ValueError(f"unknown grant kind(s): {', '.join(unknown)}")
+    return [
+        statement(actions, [f"{g.arn}{suffix}" for suffix in suffixes])
+        for g in grants
+        for actions, suffixes in GRANT_ACTIONS[g.kind]
+    ]
+
+
+def _ecs_trust(context: PlatformContext) -> str:
+    return trust_policy(ECS_TASKS, context.account_id, f"arn:aws:ecs:{context.region}:{context.account_id}:*")
+
+
+def task_role(name: str, context: PlatformContext, grants: Sequence[Grant], parent: pulumi.Resource) -> aws.iam.Role:
+    """The application's role: exactly the declared grants, nothing else."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(f"{name}-task", assume_role_policy=_ecs_trust(context),
+                        description=f"{name} task role", opts=opts)
+    if grants:
+        aws.iam.RolePolicy(f"{name}-task", role=role.id, policy=policy_document(grant_statements(grants)), opts=opts)
+    return role
+
+
+def execution_role(
+    name: str,
+    context: PlatformContext,
+    *,
+    log_group_arn: pulumi.Input[str],
+    repository_arn: pulumi.Input[str] | None,
+    secret_arns: Sequence[str],
+    parent: pulumi.Resource,
+) -> aws.iam.Role:
+    """The ECS agent's role for this service: pull its image, write its log group, read its secrets."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(f"{name}-exec", assume_role_policy=_ecs_trust(context),
+                        description=f"{name} task execution role", opts=opts)
+    statements = [
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"],
+                  [pulumi.Output.from_input(log_group_arn).apply(lambda arn: f"{arn}:log-stream:*")]),
+    ]
+    if repository_arn is not None:
+        # GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
+        statements.append(statement(["ecr:GetAuthorizationToken"], ["*"]))
+        statements.append(statement(list(ECR_PULL), [repository_arn]))
+    ssm = sorted(a for a in secret_arns if a.split(":")[2] == "ssm")
+    secretsmanager = sorted(a for a in secret_arns if a.split(":")[2] == "secretsmanager")
+    if ssm:
+        statements.append(statement(["ssm:GetParameters"], ssm))
+    if secretsmanager:
+        statements.append(statement(["secretsmanager:GetSecretValue"], secretsmanager))
+    aws.iam.RolePolicy(f"{name}-exec", role=role.id, policy=policy_document(statements), opts=opts)
+    return role

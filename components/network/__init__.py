@@ -1,0 +1,1 @@
+"""VPC and subnets."""
