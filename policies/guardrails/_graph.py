@@ -1,0 +1,77 @@
+"""Relations between the resources of a stack, for stack policies.
+
+In a preview the ids and ARNs of new resources are unknown, so a stack policy cannot relate a rule to its security
+group by comparing ids. For every input property the engine hands over the resources its value was computed from
+(``PolicyResource.property_dependencies``): that is the edge these helpers follow. Id equality is the fallback for
+values that are known (a resource referenced by a literal id, or an update where the ids exist).
+
+Stack policies see each resource's outputs: inputs plus provider-computed attributes such as ``id`` and ``arn``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+
+def by_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyResource]:
+    """The resources whose type token is one of ``types``, in stack order."""
+    return [r for r in resources if r.resource_type in types]
+
+
+def deps(resource: PolicyResource, prop: str) -> list[PolicyResource]:
+    """The resources that ``resource``'s property ``prop`` was computed from (empty when it is a literal)."""
+    return list((resource.property_dependencies or {}).get(prop) or [])
+
+
+def depends_on(resource: PolicyResource, prop: str, target: PolicyResource) -> bool:
+    """Whether ``resource.prop`` refers to ``target``.
+
+    True when ``target`` is among the property's dependencies, or, failing that, when the property's known value
+    (a string or a list of strings) contains ``target``'s known ``id`` or ``arn``.
+    """
+    if any(d.urn == target.urn for d in deps(resource, prop)):
+        return True
+    target_ids = {v for v in (known(target.props, "id"), known(target.props, "arn")) if isinstance(v, str) and v}
+    return bool(target_ids & _known_strings(resource.props, prop))
+
+
+def known(container: Mapping[str, Any] | Sequence[Any], key: str | int) -> Any:
+    """``container[key]`` (a property of ``props``, or an element of a list), or None when it is absent or
+    unknown in a preview.
+
+    Only for values whose unknown case the dependency graph already decides (an unknown value is computed from
+    another resource, which is then in the property's dependencies); everywhere else read ``props`` directly and
+    let the unknown-value error reach the SDK, which reports "can't run policy during preview".
+    """
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError, UnknownValueError):
+        return None
+
+
+def declared(resource: PolicyResource, prop: str) -> Any:
+    """The value the program set for an optional, provider-computed property (``SecurityGroup.ingress``,
+    ``RouteTable.routes``), or None when the program set none.
+
+    In a preview the provider reports such a property as unknown when the program left it out; an unknown value
+    that no resource feeds (no property dependency) therefore means "not set". A value computed from other
+    resources is read normally: if it is unknown, the unknown-value error propagates as usual.
+    """
+    if not deps(resource, prop) and known(resource.props, prop) is None:
+        return None
+    return resource.props.get(prop)
+
+
+def _known_strings(props: Mapping[str, Any], key: str) -> set[str]:
+    """The known string values of ``props[key]`` (a string or a list), skipping unknown elements."""
+    value = known(props, key)
+    if isinstance(value, str):
+        return {value}
+    if not isinstance(value, Sequence):
+        return set()
+    items = (known(value, i) for i in range(len(value)))
+    return {v for v in items if isinstance(v, str)}

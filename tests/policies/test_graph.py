@@ -1,0 +1,68 @@
+"""The stack-graph helpers shared by stack policies."""
+
+import pytest
+from guardrails._graph import by_type, declared, depends_on, deps, known
+from pulumi_policy.proxy import UnknownValueError
+
+from tests.policies.harness import UNKNOWN, Res, check_stack
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+LB = "aws:lb/loadBalancer:LoadBalancer"
+
+
+class _Capture:
+    """A stand-in stack policy that keeps the PolicyResources the harness builds."""
+
+    def validate(self, args, report):
+        self.resources = {r.name: r for r in args.resources}
+
+
+def stack(*resources: Res) -> dict:
+    capture = _Capture()
+    check_stack(capture, resources)
+    return capture.resources
+
+
+def test_by_type_and_deps():
+    r = stack(Res(SG, "a", {}), Res(SG, "b", {}), Res(RULE, "rule", {"securityGroupId": UNKNOWN},
+                                                       deps={"securityGroupId": ["a"]}))
+    assert [x.name for x in by_type(r.values(), SG)] == ["a", "b"]
+    assert [x.name for x in by_type(r.values(), SG, RULE)] == ["a", "b", "rule"]
+    assert [x.name for x in deps(r["rule"], "securityGroupId")] == ["a"]
+    assert deps(r["rule"], "cidrIpv4") == []
+
+
+def test_depends_on_by_dependency_even_when_unknown():
+    r = stack(Res(SG, "a", {"id": UNKNOWN}), Res(SG, "b", {"id": UNKNOWN}),
+              Res(RULE, "rule", {"securityGroupId": UNKNOWN}, deps={"securityGroupId": ["a"]}))
+    assert depends_on(r["rule"], "securityGroupId", r["a"])
+    assert not depends_on(r["rule"], "securityGroupId", r["b"])
+
+
+def test_depends_on_by_known_id_or_arn_in_strings_and_lists():
+    r = stack(Res(SG, "a", {"id": "sg-a"}), Res(SG, "b", {"id": "sg-b"}),
+              Res(RULE, "rule", {"securityGroupId": "sg-a"}),
+              Res(LB, "lb", {"arn": "arn:lb", "securityGroups": [UNKNOWN, "sg-b"]}),
+              Res("aws:lb/listener:Listener", "l", {"loadBalancerArn": "arn:lb"}))
+    assert depends_on(r["rule"], "securityGroupId", r["a"])
+    assert not depends_on(r["rule"], "securityGroupId", r["b"])
+    assert depends_on(r["lb"], "securityGroups", r["b"]) and not depends_on(r["lb"], "securityGroups", r["a"])
+    assert depends_on(r["l"], "loadBalancerArn", r["lb"])
+    assert not depends_on(r["l"], "missing", r["lb"])
+
+
+def test_known_reads_without_raising():
+    props = stack(Res(SG, "a", {"x": UNKNOWN, "y": "v", "z": ["a", UNKNOWN]}))["a"].props
+    assert known(props, "x") is None and known(props, "y") == "v" and known(props, "absent") is None
+    assert known(props["z"], 0) == "a" and known(props["z"], 1) is None and known(props["z"], 5) is None
+
+
+def test_declared_tells_provider_computed_from_program_values():
+    r = stack(Res(SG, "computed", {"ingress": UNKNOWN}), Res(SG, "absent", {}), Res(SG, "set", {"ingress": []}),
+              Res(SG, "fed", {"ingress": UNKNOWN}, deps={"ingress": ["set"]}))
+    assert declared(r["computed"], "ingress") is None
+    assert declared(r["absent"], "ingress") is None
+    assert list(declared(r["set"], "ingress")) == []
+    with pytest.raises(UnknownValueError):
+        declared(r["fed"], "ingress")
