@@ -1,8 +1,7 @@
 """Entry point the Pulumi engine runs: builds the pack from the registry and serves it."""
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-
 from guardrails.registry import all_policies
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     name="container-platform-guardrails",

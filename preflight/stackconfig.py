@@ -75,6 +75,6 @@ def load(project_dir: Path, stack: str) -> StackConfig:
         raise StackConfigError(f"{stack_file}: 'config' must be a mapping")
     for key, value in stack_config.items():
         if isinstance(value, dict) and set(value) == {"secure"}:
-            raise StackConfigError(f"{stack_file}: {key} is an encrypted secret, which the offline preflight cannot read")
+            raise StackConfigError(f"{stack_file}: {key} is an encrypted secret; the offline preflight cannot read it")
         values[key if ":" in key else f"{project}:{key}"] = _as_config_string(value)
     return StackConfig(project=project, stack=stack, values=values)

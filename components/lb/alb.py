@@ -56,7 +56,7 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                                    tags={"Name": f"{name}-sg"}, opts=child)
         ports = [80, 443] if args.certificate_arn else [80]
         for port in ports:
-            for i, cidr in enumerate(args.allowed_cidrs):
+            for cidr in args.allowed_cidrs:
                 family = {"cidr_ipv6": cidr} if ":" in cidr else {"cidr_ipv4": cidr}
                 aws.vpc.SecurityGroupIngressRule(
                     f"{name}-in-{port}-{cidr.replace('/', '-').replace(':', '-')}", security_group_id=sg.id,
