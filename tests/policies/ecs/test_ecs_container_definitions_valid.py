@@ -1,0 +1,112 @@
+import json
+
+from guardrails.ecs.ecs_container_definitions_valid import POLICY
+
+from tests.policies.ecs._defs import TASK_DEFINITION, container, task_definition
+from tests.policies.harness import UNKNOWN, check_resource
+
+
+def _check(*containers, **props):
+    return check_resource(POLICY, TASK_DEFINITION, task_definition(*containers, **props))
+
+
+def test_valid_definitions_pass():
+    sidecar = container(
+        "envoy", essential=False, portMappings=[{"containerPort": 9901, "hostPort": 9901, "protocol": "udp"}],
+        environment=[{"name": "LOG_LEVEL", "value": "info"}], healthCheck={"command": ["CMD", "true"], "retries": 3},
+    )
+    assert _check(container("web"), sidecar).violations == []
+
+
+def test_bridge_mode_allows_any_host_port():
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 80}, {"containerPort": 9000}])
+    props = task_definition(web, networkMode="bridge", requiresCompatibilities=["EC2"])
+    assert check_resource(POLICY, TASK_DEFINITION, props).violations == []
+
+
+def test_not_json_fails():
+    result = _check(containerDefinitions='[{"name": "web",}]')
+    assert result.messages == [
+        "containerDefinitions is not valid JSON (Expecting property name enclosed in double quotes at line 1 column "
+        "17), so the container definitions cannot be checked; give a JSON list of ECS container definitions."
+    ]
+
+
+def test_empty_list_fails():
+    assert _check(containerDefinitions="[]").messages == [
+        "containerDefinitions is an empty list; a task definition needs at least one container."
+    ]
+
+
+def test_model_mismatches_fail():
+    web = container(
+        "web", portMapping=[{"containerPort": 80}], essential="yes", memory=512.0, command="run", logConfiguration={},
+    )
+    assert _check(web).messages == [
+        'container "web" has the unknown field "portMapping"; did you mean "portMappings"?',
+        'container "web": essential is "yes"; the ECS API expects a boolean there.',
+        'container "web": logConfiguration lacks the required field "logDriver".',
+        'container "web": memory is 512.0; the ECS API expects an integer there.',
+        'container "web": command is "run"; the ECS API expects a list there.',
+    ]
+
+
+def test_unknown_field_without_close_match():
+    assert _check(container("web", replicas=2)).messages == [
+        'container "web" has the unknown field "replicas"; the ECS API has no such field.'
+    ]
+
+
+def test_enumerations_fail():
+    web = container(
+        "web", portMappings=[{"containerPort": 8080, "protocol": "TCP"}], logConfiguration={"logDriver": "cloudwatch"}
+    )
+    assert _check(web).messages == [
+        'container "web": portMappings[0].protocol is "TCP"; allowed values: tcp, udp.',
+        'container "web": logConfiguration.logDriver is "cloudwatch"; allowed values: json-file, syslog, journald, '
+        "gelf, fluentd, awslogs, splunk, awsfirelens.",
+    ]
+
+
+def test_name_image_and_essential_fail():
+    raw = [
+        {"image": "nginx", "essential": False},
+        {"name": "web", "essential": False},
+        {"name": "web", "image": "nginx", "essential": False},
+        {"name": "bad name!", "image": "nginx", "essential": False},
+    ]
+    assert _check(containerDefinitions=json.dumps(raw)).messages == [
+        "container #1 (unnamed) has no name; every container needs a name.",
+        'container "web" has no image; every container needs an image (repository-url/image:tag or @digest).',
+        'container "web" is defined more than once; container names must be unique in a task definition.',
+        'container "bad name!" has an invalid name; use up to 255 letters, digits, hyphens and underscores.',
+        "no container is essential (all set essential: false); a task needs at least one essential container.",
+    ]
+
+
+def test_awsvpc_host_port_must_equal_container_port():
+    mappings = [{"containerPort": 8080, "hostPort": 80}, {"containerPort": 9000, "hostPort": 9000}]
+    web = container("web", portMappings=mappings)
+    assert _check(web).messages == [
+        'container "web" portMappings[0] maps hostPort 80 to containerPort 8080 in awsvpc network mode; there '
+        "hostPort must be unset or equal to containerPort."
+    ]
+
+
+def test_port_ranges():
+    web = container("web", portMappings=[{"containerPortRange": "7000-7010", "hostPort": 7000}])
+    assert _check(web, networkMode="host", requiresCompatibilities=["EC2"]).messages == [
+        'container "web" portMappings[0] uses containerPortRange "7000-7010" in host network mode; port ranges work '
+        "only in the awsvpc and bridge modes.",
+        'container "web" portMappings[0] sets hostPort 7000 with containerPortRange; leave hostPort unset for a port '
+        "range.",
+    ]
+
+
+def test_other_types_ignored():
+    assert check_resource(POLICY, "aws:ecs/service:Service", {"containerDefinitions": "nope"}).violations == []
+
+
+def test_unknown_container_definitions_cannot_be_evaluated():
+    assert _check(containerDefinitions=UNKNOWN).unknown
+

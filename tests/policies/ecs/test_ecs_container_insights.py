@@ -1,0 +1,34 @@
+import pytest
+from guardrails.ecs.ecs_container_insights import POLICY
+
+from tests.policies.ecs._defs import CLUSTER
+from tests.policies.harness import UNKNOWN, check_resource
+
+
+@pytest.mark.parametrize("value", ["enabled", "enhanced"])
+def test_enabled_passes(value):
+    props = {"settings": [{"name": "containerInsights", "value": value}]}
+    assert check_resource(POLICY, CLUSTER, props).violations == []
+
+
+def test_disabled_fails():
+    props = {"settings": [{"name": "containerInsights", "value": "disabled"}]}
+    assert check_resource(POLICY, CLUSTER, props).messages == [
+        'the cluster sets containerInsights to "disabled"; it must be "enhanced" or "enabled".'
+    ]
+
+
+def test_unset_fails():
+    assert check_resource(POLICY, CLUSTER, {"name": "platform"}).messages == [
+        'the cluster does not set containerInsights; add settings [{name: "containerInsights", value: "enhanced"}] '
+        '(or "enabled").'
+    ]
+
+
+def test_other_types_ignored():
+    assert check_resource(POLICY, "aws:ecs/service:Service", {}).violations == []
+
+
+def test_unknown_settings_cannot_be_evaluated():
+    assert check_resource(POLICY, CLUSTER, {"settings": UNKNOWN}).unknown
+    assert check_resource(POLICY, CLUSTER, {"settings": [{"name": "containerInsights", "value": UNKNOWN}]}).unknown

@@ -1,0 +1,40 @@
+from guardrails.ecs.ecs_deployment_circuit_breaker import POLICY
+
+from tests.policies.ecs._defs import SERVICE
+from tests.policies.harness import UNKNOWN, check_resource
+
+
+def test_enabled_with_rollback_passes():
+    props = {"deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    assert check_resource(POLICY, SERVICE, props).violations == []
+    props["deploymentController"] = {"type": "ECS"}
+    props["deploymentConfiguration"] = {"strategy": "ROLLING"}
+    assert check_resource(POLICY, SERVICE, props).violations == []
+
+
+def test_unset_fails():
+    assert check_resource(POLICY, SERVICE, {"desiredCount": 2}).messages == [
+        "the service's deploymentCircuitBreaker is not set; set enable and rollback to true so a failing deployment "
+        "stops and rolls back."
+    ]
+
+
+def test_without_rollback_fails():
+    props = {"deploymentCircuitBreaker": {"enable": True, "rollback": False}}
+    assert check_resource(POLICY, SERVICE, props).messages == [
+        "the service's deploymentCircuitBreaker has enable true and rollback false; set enable and rollback to true "
+        "so a failing deployment stops and rolls back."
+    ]
+
+
+def test_other_deployment_types_not_applicable():
+    assert check_resource(POLICY, SERVICE, {"deploymentController": {"type": "CODE_DEPLOY"}}).not_applicable
+    assert check_resource(POLICY, SERVICE, {"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}).not_applicable
+
+
+def test_other_types_ignored():
+    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {}).violations == []
+
+
+def test_unknown_breaker_cannot_be_evaluated():
+    assert check_resource(POLICY, SERVICE, {"deploymentCircuitBreaker": {"enable": UNKNOWN, "rollback": True}}).unknown
