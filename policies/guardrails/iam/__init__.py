@@ -1,0 +1,1 @@
+"""IAM guardrails: the task roles and execution roles of ECS task definitions."""
