@@ -1,0 +1,1 @@
+"""EC2 launch template and Auto Scaling group policies."""

@@ -1,0 +1,27 @@
+from guardrails.ec2.asg_multi_az import POLICY
+
+from tests.policies.harness import UNKNOWN, check_resource
+
+ASG = "aws:autoscaling/group:Group"
+
+
+def test_two_subnets_or_zones_pass():
+    assert check_resource(POLICY, ASG, {"vpcZoneIdentifiers": ["subnet-a", "subnet-b"]}).violations == []
+    assert check_resource(POLICY, ASG, {"availabilityZones": ["eu-west-1a", "eu-west-1b"]}).violations == []
+
+
+def test_a_single_subnet_fails():
+    assert check_resource(POLICY, ASG, {"vpcZoneIdentifiers": ["subnet-a"]}).messages == [
+        "the Auto Scaling group spans 1 subnet(s) (vpcZoneIdentifiers); give it subnets in at least 2 Availability "
+        "Zones."
+    ]
+    assert check_resource(POLICY, ASG, {"availabilityZones": ["eu-west-1a"]}).violations
+
+
+def test_other_types_not_applicable():
+    assert check_resource(POLICY, "aws:ec2/launchTemplate:LaunchTemplate", {}).violations == []
+
+
+def test_unknown_subnet_ids_still_count_in_a_preview():
+    assert check_resource(POLICY, ASG, {"vpcZoneIdentifiers": [UNKNOWN, UNKNOWN]}).violations == []
+    assert check_resource(POLICY, ASG, {"vpcZoneIdentifiers": UNKNOWN}).unknown

@@ -1,0 +1,42 @@
+from guardrails.ec2.launch_template_imdsv2 import POLICY
+
+from tests.policies.harness import UNKNOWN, check_resource
+
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+
+
+def test_required_tokens_and_hop_limit_one_pass():
+    options = {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1}
+    assert check_resource(POLICY, LT, {"imageId": UNKNOWN, "metadataOptions": options}).violations == []
+
+
+def test_disabled_metadata_service_passes():
+    assert check_resource(POLICY, LT, {"metadataOptions": {"httpEndpoint": "disabled"}}).violations == []
+
+
+def test_optional_tokens_fail():
+    options = {"httpTokens": "optional", "httpPutResponseHopLimit": 1}
+    assert check_resource(POLICY, LT, {"metadataOptions": options}).messages == [
+        "instances launched from this template accept IMDSv1 (metadataOptions.httpTokens is 'optional'); set "
+        "metadataOptions.httpTokens to 'required'."
+    ]
+
+
+def test_hop_limit_two_lets_containers_reach_credentials():
+    options = {"httpTokens": "required", "httpPutResponseHopLimit": 2}
+    assert check_resource(POLICY, LT, {"metadataOptions": options}).messages == [
+        "the metadata PUT response hop limit is 2, so containers on the instance can obtain instance credentials; "
+        "set metadataOptions.httpPutResponseHopLimit to 1."
+    ]
+
+
+def test_unset_metadata_options_fail_twice():
+    assert len(check_resource(POLICY, LT, {"imageId": "ami-0123"}).violations) == 2
+
+
+def test_other_types_not_applicable():
+    assert check_resource(POLICY, "aws:autoscaling/group:Group", {}).violations == []
+
+
+def test_unknown_metadata_options_cannot_be_evaluated():
+    assert check_resource(POLICY, LT, {"metadataOptions": UNKNOWN}).unknown

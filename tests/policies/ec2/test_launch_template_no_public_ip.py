@@ -1,0 +1,27 @@
+from guardrails.ec2.launch_template_no_public_ip import POLICY
+
+from tests.policies.harness import UNKNOWN, check_resource
+
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+
+
+def test_private_interfaces_pass():
+    interfaces = [{"deviceIndex": 0, "associatePublicIpAddress": "false", "securityGroups": [UNKNOWN]}]
+    assert check_resource(POLICY, LT, {"networkInterfaces": interfaces}).violations == []
+    assert check_resource(POLICY, LT, {"vpcSecurityGroupIds": [UNKNOWN]}).violations == []
+
+
+def test_public_ip_fails():
+    interfaces = [{"deviceIndex": 0, "associatePublicIpAddress": "true"}]
+    assert check_resource(POLICY, LT, {"networkInterfaces": interfaces}).messages == [
+        "network interface device index 0 of the launch template assigns a public IP address "
+        "(associatePublicIpAddress is 'true'); set it to 'false' and launch into private subnets."
+    ]
+
+
+def test_other_types_not_applicable():
+    assert check_resource(POLICY, "aws:ec2/instance:Instance", {"associatePublicIpAddress": True}).violations == []
+
+
+def test_unknown_flag_cannot_be_evaluated():
+    assert check_resource(POLICY, LT, {"networkInterfaces": [{"associatePublicIpAddress": UNKNOWN}]}).unknown

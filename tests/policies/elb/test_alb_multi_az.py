@@ -1,0 +1,33 @@
+from guardrails.elb.alb_multi_az import POLICY
+
+from tests.policies.harness import UNKNOWN, check_resource
+
+LB = "aws:lb/loadBalancer:LoadBalancer"
+
+
+def test_two_subnets_or_mappings_pass():
+    assert check_resource(POLICY, LB, {"subnets": ["subnet-a", "subnet-b"]}).violations == []
+    mappings = [{"subnetId": "subnet-a"}, {"subnetId": "subnet-b"}, {"subnetId": "subnet-c"}]
+    assert check_resource(POLICY, LB, {"loadBalancerType": "network", "subnetMappings": mappings}).violations == []
+
+
+def test_one_subnet_fails():
+    assert check_resource(POLICY, LB, {"subnets": ["subnet-a"]}).messages == [
+        "the application load balancer is in 1 subnet(s), so at most 1 Availability Zone(s); give it subnets (or "
+        "subnetMappings) in at least 2 Availability Zones."
+    ]
+    assert check_resource(POLICY, LB, {}).violations
+
+
+def test_other_types_not_applicable():
+    assert check_resource(POLICY, "aws:autoscaling/group:Group", {"vpcZoneIdentifiers": ["subnet-a"]}).violations == []
+
+
+def test_unknown_subnet_ids_still_count_in_a_preview():
+    assert check_resource(POLICY, LB, {"subnets": [UNKNOWN, UNKNOWN]}).violations == []
+    one = check_resource(POLICY, LB, {"subnetMappings": [{"subnetId": UNKNOWN}]})
+    assert not one.unknown and one.violations
+
+
+def test_a_wholly_unknown_list_cannot_be_evaluated():
+    assert check_resource(POLICY, LB, {"subnets": UNKNOWN}).unknown
