@@ -50,7 +50,7 @@ network = Vpc(
 )
 
 alb = ApplicationLoadBalancer(
-    "platform",
+    "alb",
     ApplicationLoadBalancerArgs(
         context=context,
         vpc_id=network.vpc_id,
@@ -63,9 +63,9 @@ alb = ApplicationLoadBalancer(
     ),
     opts=pulumi.ResourceOptions(providers=[provider]),
 )
-cluster = Cluster("platform", ClusterArgs(context=context), opts=pulumi.ResourceOptions(providers=[provider]))
+cluster = Cluster("cluster", ClusterArgs(context=context), opts=pulumi.ResourceOptions(providers=[provider]))
 capacity = Ec2Capacity(
-    "platform",
+    "capacity",
     Ec2CapacityArgs(
         context=context,
         cluster_name=cluster.name,

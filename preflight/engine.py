@@ -90,19 +90,24 @@ def _hex(*parts: str, length: int = 17) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
+def _urn(args: pulumi_mocks.MockResourceArgs) -> str:
+    """The registration's URN (set by the monitor): unique where the logical name alone is not."""
+    return getattr(args, "urn", args.name)
+
+
 def _physical_name(args: pulumi_mocks.MockResourceArgs) -> str:
     """The provider's auto-name: the logical name plus a random-looking suffix, unless a name is given."""
     for key in ("name", "family", "bucket", "roleName"):
         value = args.inputs.get(key)
         if isinstance(value, str) and value:
             return value
-    return f"{args.name}-{_hex(args.name, length=7)}"
+    return f"{args.name}-{_hex(_urn(args), length=7)}"
 
 
 def _computed(type_: str, args: pulumi_mocks.MockResourceArgs, rid: str, region: str) -> dict[str, Any]:
     """Computed attributes shaped as AWS returns them, so policies can relate ARNs to the resources they name."""
     name = _physical_name(args)
-    acct, h = ACCOUNT_ID, _hex(args.name)
+    acct, h = ACCOUNT_ID, _hex(_urn(args))
     arn = f"arn:aws:{type_.split(':')[1].split('/')[0]}:{region}:{acct}:{name}"
     out: dict[str, Any] = {}
     if type_.startswith("aws:iam/"):
@@ -126,9 +131,9 @@ def _computed(type_: str, args: pulumi_mocks.MockResourceArgs, rid: str, region:
             arn = f"{elb}:targetgroup/{tg_name}/{h[:16]}"
             out.update(name=tg_name, arnSuffix=f"targetgroup/{tg_name}/{h[:16]}")
         elif type_ == "aws:lb/listener:Listener":
-            arn = f"{elb}:listener/app/{name[:32]}/{h[:16]}/{_hex(args.name, 'l', length=16)}"
+            arn = f"{elb}:listener/app/{name[:32]}/{h[:16]}/{_hex(_urn(args), 'l', length=16)}"
         elif type_ == "aws:lb/listenerRule:ListenerRule":
-            arn = f"{elb}:listener-rule/app/{name[:32]}/{h[:16]}/{_hex(args.name, 'r', length=16)}"
+            arn = f"{elb}:listener-rule/app/{name[:32]}/{h[:16]}/{_hex(_urn(args), 'r', length=16)}"
     elif type_ == "aws:ecs/cluster:Cluster":
         arn = f"arn:aws:ecs:{region}:{acct}:cluster/{name}"
         out["name"] = name
@@ -164,7 +169,7 @@ def _computed(type_: str, args: pulumi_mocks.MockResourceArgs, rid: str, region:
         kind = type_.split(":")[-1]
         arn = f"arn:aws:ec2:{region}:{acct}:{kind[0].lower() + kind[1:]}/{rid}"
         if type_ == "aws:ec2/vpc:Vpc":
-            out.update(defaultSecurityGroupId=f"sg-{_hex(args.name, 'default')}", mainRouteTableId=f"rtb-{h}",
+            out.update(defaultSecurityGroupId=f"sg-{_hex(_urn(args), 'default')}", mainRouteTableId=f"rtb-{h}",
                        defaultNetworkAclId=f"acl-{h}")
         elif type_ == "aws:ec2/eip:Eip":
             out.update(publicIp=f"203.0.113.{int(h[:2], 16) % 254 + 1}", allocationId=rid)
@@ -199,7 +204,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if self.preview:
             return "", state
         prefix = _ID_PREFIX.get(args.typ)
-        rid = f"{prefix}-{_hex(args.typ, args.name)}" if prefix else _physical_name(args)
+        rid = f"{prefix}-{_hex(_urn(args))}" if prefix else _physical_name(args)
         computed = _computed(args.typ, args, rid, self.region)
         state.update({k: v for k, v in computed.items() if k not in state or k == "arn"})
         state.setdefault("id", rid)
@@ -284,6 +289,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             typ=request.type, name=request.name, inputs=plain_inputs, provider=request.provider,
             resource_id=request.importId, custom=request.custom or False,
         )
+        args.urn = urn  # type: ignore[attr-defined]
         rid, state = self.mocks.new_resource(args)
         rid = rid or ""
         state_struct = _sync_await(rpc.serialize_properties(state, {}))
