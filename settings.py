@@ -27,10 +27,10 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 NAT_STRATEGIES = ("none", "single", "per-az")
 LAUNCH_TYPES = ("ec2", "fargate")
 GRANT_KINDS = tuple(GRANT_ACTIONS)
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
+_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,23}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+")
 
 
 class ConfigError(Exception):
@@ -149,7 +149,7 @@ def _cidr_list(v: list[Any]) -> str | None:
 
 
 def _arn_or_empty(v: str) -> str | None:
-    return None if v == "" or _ARN.match(v) else "must be an ACM certificate ARN or empty"
+    return None if v == "" or _ACM_ARN.fullmatch(v) else "must be an ACM certificate ARN or empty"
 
 
 def _string_map(v: Mapping[str, Any]) -> str | None:
@@ -245,7 +245,7 @@ def load(stack: str, raw: Mapping[str, str]) -> Settings:
     reader = _Reader(stack, raw)
     reader.unknown_keys()
     region = raw.get("aws:region", "")
-    if not _REGION.match(region):
+    if not _REGION.fullmatch(region):
         raise reader.fail("aws:region", "must be set to an AWS region such as eu-west-1", region or None)
     v = {k.name: reader.parse(k) for k in SCHEMA}
 
@@ -328,7 +328,7 @@ def _service(reader: _Reader, index: int, item: Any, stack_values: Mapping[str, 
     def bad(key: str, message: str) -> ConfigError:
         return reader.fail(f"{where}.{key}", message, v[key])
 
-    if not _NAME.match(v["name"]):
+    if not _NAME.fullmatch(v["name"]):
         raise bad("name", "must be lowercase letters, digits and hyphens, starting with a letter, up to 24 characters")
     if v["launchType"] not in LAUNCH_TYPES:
         raise bad("launchType", "must be one of ec2, fargate")
@@ -351,7 +351,7 @@ def _service(reader: _Reader, index: int, item: Any, stack_values: Mapping[str, 
     for key in ("environment", "secrets"):
         if problem := _string_map(v[key]):
             raise bad(key, problem)
-        if name := next((n for n in v[key] if not _ENV_NAME.match(n)), None):
+        if name := next((n for n in v[key] if not _ENV_NAME.fullmatch(n)), None):
             raise bad(key, f"must use environment variable names ({name!r} is not one)")
     for name, arn in v["secrets"].items():
         if not re.match(r"^arn:aws[a-z-]*:(ssm|secretsmanager):", arn):

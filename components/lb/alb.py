@@ -63,16 +63,17 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                     ip_protocol="tcp", from_port=port, to_port=port, description=f"listener {port} from {cidr}",
                     opts=child, **family)
 
-        access_logs = None
+        access_logs, log_bucket_policy = None, []
         if args.access_logs:
-            bucket = self._log_bucket(name, args.context, child)
+            bucket, policy = self._log_bucket(name, args.context, child)
             access_logs = aws.lb.LoadBalancerAccessLogsArgs(bucket=bucket.bucket, enabled=True, prefix=name)
+            log_bucket_policy = [policy]  # AWS checks the bucket policy when access logs are turned on
 
         lb = aws.lb.LoadBalancer(
             name, load_balancer_type="application", internal=False, subnets=args.subnet_ids,
             security_groups=[sg.id], drop_invalid_header_fields=True, desync_mitigation_mode="defensive",
             enable_deletion_protection=args.deletion_protection, access_logs=access_logs, idle_timeout=60,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.context.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.context.protect, depends_on=log_bucket_policy),
         )
 
         if args.certificate_arn:
@@ -101,7 +102,8 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
         self.register_outputs({"arn": self.arn, "dnsName": self.dns_name, "zoneId": self.zone_id,
                                "securityGroupId": self.security_group_id, "listenerArn": self.listener_arn})
 
-    def _log_bucket(self, name: str, context: PlatformContext, child: pulumi.ResourceOptions) -> aws.s3.Bucket:
+    def _log_bucket(self, name: str, context: PlatformContext,
+                    child: pulumi.ResourceOptions) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         """A private, encrypted bucket the regional ELB log delivery may write to (and nothing else)."""
         bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not context.protect,
                                opts=pulumi.ResourceOptions(parent=self, protect=context.protect))
@@ -123,7 +125,7 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
         # service principal. The provider's data source knows the regional account.
         elb_account = aws.elb.get_service_account(region=context.region, opts=pulumi.InvokeOptions(parent=self))
         objects = bucket.arn.apply(lambda arn: f"{arn}/{name}/AWSLogs/{context.account_id}/*")
-        aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=policy_document([
+        policy = aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=policy_document([
             {"Sid": "ElbAccountWrite", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
              "Action": "s3:PutObject", "Resource": objects},
             {"Sid": "LogDeliveryWrite", "Effect": "Allow",
@@ -133,7 +135,7 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
              "Resource": [bucket.arn, bucket.arn.apply(lambda arn: f"{arn}/*")],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
         ]), opts=child)
-        return bucket
+        return bucket, policy
 
 
 def _not_found() -> aws.lb.ListenerDefaultActionArgs:

@@ -55,8 +55,13 @@ class Vpc(pulumi.ComponentResource):
         if args.nat_strategy not in NAT_STRATEGIES:
             raise ValueError(f"Vpc {name}: nat_strategy must be one of {', '.join(NAT_STRATEGIES)} "
                              f"(got {args.nat_strategy})")
-        network = ipaddress.ip_network(args.cidr_block)
-        if network.version != 4 or not 16 <= network.prefixlen <= 20:
+        if len(set(azs)) != len(azs):
+            raise ValueError(f"Vpc {name}: availability_zones must be distinct (got {', '.join(azs)})")
+        try:
+            network = ipaddress.ip_network(args.cidr_block)
+        except ValueError:
+            network = None
+        if network is None or network.version != 4 or not 16 <= network.prefixlen <= 20:
             raise ValueError(f"Vpc {name}: cidr_block must be an IPv4 /16../20 (got {args.cidr_block})")
         super().__init__(TYPE, name, None, opts)
 

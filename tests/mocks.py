@@ -1,0 +1,73 @@
+"""The test suite's one mocks module: runs code under preflight's recording mock engine.
+
+Tests build components (or run the real program) inside ``record`` and assert on what the engine was sent: the
+recorded inputs (camelCase wire names, numbers as floats, references as ids), parents, URNs, protect flags and
+property dependencies. Never on ``Output`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from components.shared.context import PlatformContext
+from preflight import engine
+from preflight.engine import ACCOUNT_ID, Recording, Registration
+from settings import PROJECT
+
+REGION = "eu-west-1"
+
+
+def record(fn: Callable[[], None], stack: str = "test", config: Mapping[str, str] | None = None,
+           preview: bool = False) -> Recording:
+    """Run ``fn`` as the body of a fresh stack; ``aws:region`` defaults to eu-west-1."""
+    return engine.run(fn, project=PROJECT, stack=stack, config={"aws:region": REGION, **(config or {})},
+                      preview=preview)
+
+
+def record_failure(fn: Callable[[], None], stack: str = "test", config: Mapping[str, str] | None = None,
+                   preview: bool = False) -> tuple[Exception, list[Registration]]:
+    """Run ``fn`` expecting it to raise: the error and everything registered before it.
+
+    ``engine.run`` returns registrations only when the program succeeds, so this swaps in a monitor subclass that
+    keeps hold of them for the length of the call.
+    """
+    monitors: list[engine.RecordingMonitor] = []
+    stock = engine.RecordingMonitor
+
+    class KeptMonitor(stock):  # type: ignore[valid-type,misc]
+        def __init__(self, mocks: engine.PlatformMocks) -> None:
+            super().__init__(mocks)
+            monitors.append(self)
+
+    engine.RecordingMonitor = KeptMonitor  # type: ignore[misc]
+    try:
+        recording = record(fn, stack=stack, config=config, preview=preview)
+    except Exception as exc:  # noqa: BLE001 - the error is the result
+        return exc, [r for m in monitors for r in m.registrations]
+    finally:
+        engine.RecordingMonitor = stock  # type: ignore[misc]
+    raise AssertionError(f"expected the program to fail; it registered {len(recording.resources)} resource(s)")
+
+
+def of_type(recording: Recording, resource_type: str) -> list[Registration]:
+    return recording.by_type(resource_type)
+
+
+def one(recording: Recording, resource_type: str) -> Registration:
+    found = recording.by_type(resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, got {[r.urn for r in found]}"
+    return found[0]
+
+
+def refs(recording: Recording, registration: Registration, prop: str) -> list[Registration]:
+    """The resources input ``prop`` of ``registration`` was built from (its property dependencies; the engine
+    keeps no order, so for a list input compare sets)."""
+    by_urn = {r.urn: r for r in recording.resources}
+    return [by_urn[urn] for urn in registration.property_dependencies.get(prop, []) if urn in by_urn]
+
+
+def context(**changes: object) -> PlatformContext:
+    """A PlatformContext for component tests: stack test in eu-west-1, the mocks' account, 30-day logs."""
+    values: dict[str, object] = {"stack": "test", "region": REGION, "account_id": ACCOUNT_ID,
+                                 "log_retention_days": 30, "protect": False}
+    return PlatformContext(**{**values, **changes})  # type: ignore[arg-type]

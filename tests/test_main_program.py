@@ -1,0 +1,132 @@
+"""The real program, run per stack: the exported contract, and bad config failing before any registration.
+
+The program grows (load balancer, services); these tests hold only the contract, not resource counts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import runpy
+from pathlib import Path
+
+import pulumi
+import pytest
+
+import settings
+from preflight import engine, stackconfig
+from tests.mocks import of_type, record, record_failure
+
+ROOT = Path(__file__).resolve().parents[1]
+STACKS = ("dev", "staging", "prod")
+P = f"{settings.PROJECT}:"
+EXPORTS = {"region", "vpcId", "vpcCidr", "publicSubnetIds", "privateSubnetIds"}
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def program() -> None:
+    runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+
+def stack_config(stack: str, **changes: str | None) -> dict[str, str]:
+    """The stack's merged config; keyword names are keys of the project's namespace, or aws_region (None removes a
+    key; tests.mocks.record puts a removed aws:region back, so an empty one stands for a missing one)."""
+    values = dict(stackconfig.load(ROOT, stack).values)
+    for name, value in changes.items():
+        key = "aws:region" if name == "aws_region" else f"{P}{name}"
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    return values
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_exports_the_contract(stack: str):
+    config = stack_config(stack)
+    expected = settings.load(stack, config)
+    rec = record(program, stack=stack, config=config)
+
+    assert EXPORTS <= set(rec.outputs), f"{stack}: missing exports {EXPORTS - set(rec.outputs)}"
+    out = rec.outputs
+    assert out["region"] == expected.region
+    assert out["vpcCidr"] == expected.network.cidr
+    [vpc] = [r for r in rec.by_type("aws:ec2/vpc:Vpc") if r.id == out["vpcId"]]
+    assert vpc.inputs["cidrBlock"] == expected.network.cidr, vpc.urn
+
+    subnets = {r.id: r for r in of_type(rec, SUBNET)}
+    network = ipaddress.ip_network(expected.network.cidr)
+    for key in ("publicSubnetIds", "privateSubnetIds"):
+        ids = out[key]
+        assert len(ids) == expected.network.az_count, f"{stack}: {key} = {ids}"
+        assert set(ids) <= set(subnets), f"{stack}: {key} names subnets that were not registered: {ids}"
+        zones = {subnets[i].inputs["availabilityZone"] for i in ids}
+        assert len(zones) == expected.network.az_count, f"{stack}: {key} does not span {expected.network.az_count} " \
+                                                        f"zones: {zones}"
+        for i in ids:
+            r = subnets[i]
+            assert r.inputs["vpcId"] == vpc.id, r.urn
+            assert ipaddress.ip_network(r.inputs["cidrBlock"]).subnet_of(network), r.urn
+    assert not set(out["publicSubnetIds"]) & set(out["privateSubnetIds"]), stack
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_exports_exist_in_a_preview(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack), preview=True)
+    assert EXPORTS <= set(rec.outputs), f"{stack}: missing exports {EXPORTS - set(rec.outputs)}"
+    assert rec.outputs["region"] == "eu-west-1"
+    assert rec.outputs["vpcCidr"] == settings.load(stack, stack_config(stack)).network.cidr
+
+
+def test_resources_use_the_stack_provider():
+    """Every AWS resource goes through the explicit provider, which carries the region and the default tags."""
+    rec = record(program, stack="prod", config=stack_config("prod"))
+    [provider] = rec.by_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "eu-west-1", provider.urn
+    tags = json.loads(provider.inputs["defaultTags"])["tags"]  # provider inputs travel as JSON strings
+    assert tags == {"cost-center": "platform", "project": "container-platform", "stack": "prod",
+                    "managed-by": "pulumi"}, provider.urn
+    for r in rec.resources:
+        if r.custom and r.type.startswith("aws:"):
+            assert r.provider.startswith(provider.urn + "::"), r.urn
+
+
+@pytest.mark.parametrize(("stack", "changes", "message"), [
+    ("prod", {"azCount": "1"}, "Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)"),
+    ("dev", {"albAllowPlainHttp": None},
+     "Pulumi.dev.yaml: container-platform:albCertificateArn must be set unless container-platform:albAllowPlainHttp "
+     "is true (HTTP only with explicit consent)"),
+    ("staging", {"natStrategey": "none"},
+     "Pulumi.staging.yaml: unknown key container-platform:natStrategey; did you mean container-platform:natStrategy?"),
+    ("prod", {"aws_region": ""}, "Pulumi.prod.yaml: aws:region must be set to an AWS region such as eu-west-1 "
+                                   "(got null)"),
+    ("dev", {"services": '[{"name": "web", "launchType": "ec2", "path": "/*", "minCount": 1, "desiredCount": 1}]'},
+     "Pulumi.dev.yaml: container-platform:services[web] cannot roll out with 1 task(s) at minHealthyPercent 50 and "
+     "maxPercent 100: ECS rounds the minimum up and the maximum down, so no task can be replaced; raise minCount, "
+     "lower minHealthyPercent or raise maxPercent"),
+], ids=["range", "certificate", "unknown-key", "region", "rollout"])
+@pytest.mark.parametrize("preview", [False, True], ids=["update", "preview"])
+def test_bad_config_fails_before_any_registration(stack: str, changes: dict[str, str | None], message: str,
+                                                  preview: bool):
+    exc, registered = record_failure(program, stack=stack, config=stack_config(stack, **changes), preview=preview)
+    assert isinstance(exc, pulumi.RunError), repr(exc)
+    assert str(exc) == message
+    assert registered == [], [r.urn for r in registered]
+
+
+def test_more_zones_than_the_region_has_fails(monkeypatch: pytest.MonkeyPatch):
+    """The zone check needs the provider (an invoke), so only the provider is registered before it fails."""
+    stock = engine.PlatformMocks.call
+
+    def two_zones(self: engine.PlatformMocks, args):  # noqa: ANN001 - pulumi's MockCallArgs
+        result = stock(self, args)
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            result = {**result, "names": result["names"][:2], "zoneIds": result["zoneIds"][:2]}
+        return result
+
+    monkeypatch.setattr(engine.PlatformMocks, "call", two_zones)
+    exc, registered = record_failure(program, stack="prod", config=stack_config("prod"))
+    assert isinstance(exc, pulumi.RunError), repr(exc)
+    assert str(exc) == ("Pulumi.prod.yaml: container-platform:azCount must be at most 2, the zones available in "
+                        "eu-west-1 (got 3)")
+    assert [r.type for r in registered] == ["pulumi:providers:aws"], [r.urn for r in registered]
