@@ -112,8 +112,9 @@ for priority, svc in enumerate(by_specificity, start=1):
         services[svc.name] = Ec2Service(svc.name, args, capacity_provider_name=capacity.capacity_provider_name,
                                         opts=pulumi.ResourceOptions(providers=[provider], depends_on=[capacity]))
     else:
+        # FARGATE and FARGATE_SPOT are usable once associated with the cluster (by the capacity component).
         services[svc.name] = FargateService(svc.name, args, subnet_ids=network.private_subnet_ids, spot=svc.spot,
-                                            opts=pulumi.ResourceOptions(providers=[provider]))
+                                            opts=pulumi.ResourceOptions(providers=[provider], depends_on=[capacity]))
 
 # The stack's contract for other projects (StackReference): documented in README.md.
 pulumi.export("region", config.region)

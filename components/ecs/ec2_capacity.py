@@ -75,8 +75,8 @@ class Ec2Capacity(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        role = aws.iam.Role(f"{name}-instance", assume_role_policy=trust_policy("ec2.amazonaws.com",
-                                                                                args.context.account_id),
+        # EC2 sends no source-account context when it assumes an instance profile's role.
+        role = aws.iam.Role(f"{name}-instance", assume_role_policy=trust_policy("ec2.amazonaws.com"),
                             description="ECS container instances", opts=child)
         aws.iam.RolePolicyAttachment(f"{name}-instance-ecs", role=role.name, policy_arn=ECS_INSTANCE_POLICY,
                                      opts=child)

@@ -49,6 +49,20 @@ def grant_statements(grants: Sequence[Grant]) -> list[dict]:
     ]
 
 
+def secret_resource(value_from: str) -> tuple[str, str]:
+    """(service, ARN to grant) for a container secret's ``valueFrom``.
+
+    A Secrets Manager reference may name a JSON key, stage and version after the secret's ARN
+    (``arn:aws:secretsmanager:region:account:secret:name-AbCdEf:key:stage:version``); the grant is on the secret.
+    """
+    parts = value_from.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] not in ("ssm", "secretsmanager"):
+        raise ValueError(f"secret {value_from!r} must be an SSM parameter or Secrets Manager ARN")
+    if parts[2] == "secretsmanager":
+        return "secretsmanager", ":".join(parts[:7])
+    return "ssm", value_from
+
+
 def _ecs_trust(context: PlatformContext) -> str:
     return trust_policy(ECS_TASKS, context.account_id, f"arn:aws:ecs:{context.region}:{context.account_id}:*")
 
@@ -84,8 +98,9 @@ def execution_role(
         # GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
         statements.append(statement(["ecr:GetAuthorizationToken"], ["*"]))
         statements.append(statement(list(ECR_PULL), [repository_arn]))
-    ssm = sorted(a for a in secret_arns if a.split(":")[2] == "ssm")
-    secretsmanager = sorted(a for a in secret_arns if a.split(":")[2] == "secretsmanager")
+    resources = [secret_resource(a) for a in secret_arns]
+    ssm = sorted({arn for service, arn in resources if service == "ssm"})
+    secretsmanager = sorted({arn for service, arn in resources if service == "secretsmanager"})
     if ssm:
         statements.append(statement(["ssm:GetParameters"], ssm))
     if secretsmanager:

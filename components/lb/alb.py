@@ -121,13 +121,18 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                 BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="AES256"))],
             opts=child)
-        # Regions older than August 2022 deliver as the regional ELB account; newer ones as the log-delivery
-        # service principal. The provider's data source knows the regional account.
-        elb_account = aws.elb.get_service_account(region=context.region, opts=pulumi.InvokeOptions(parent=self))
+        # Regions older than August 2022 deliver as the regional ELB account (the provider's data source knows
+        # it); newer ones, which the data source does not list, as the log-delivery service principal.
         objects = bucket.arn.apply(lambda arn: f"{arn}/{name}/AWSLogs/{context.account_id}/*")
+        writers = []
+        try:
+            elb_account = aws.elb.get_service_account(region=context.region, opts=pulumi.InvokeOptions(parent=self))
+            writers.append({"Sid": "ElbAccountWrite", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
+                            "Action": "s3:PutObject", "Resource": objects})
+        except Exception:  # noqa: BLE001 - "unsupported region": the service principal alone applies
+            pass
         policy = aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=policy_document([
-            {"Sid": "ElbAccountWrite", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
-             "Action": "s3:PutObject", "Resource": objects},
+            *writers,
             {"Sid": "LogDeliveryWrite", "Effect": "Allow",
              "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
              "Action": "s3:PutObject", "Resource": objects},

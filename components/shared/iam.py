@@ -9,24 +9,23 @@ from typing import Any
 import pulumi
 
 
-def trust_policy(service: str, account_id: str, source_arn: str | None = None) -> str:
-    """A role trust policy for one AWS service principal, guarded against the confused deputy.
+def trust_policy(service: str, account_id: str | None = None, source_arn: str | None = None) -> str:
+    """A role trust policy for one AWS service principal, guarded against the confused deputy where the service
+    sends the context keys.
 
     ``aws:SourceAccount`` limits which account's resources may make the service assume the role; ``source_arn``
-    (ArnLike) narrows it to one resource pattern where the service passes one.
+    (ArnLike) narrows it to one resource pattern. Services that do not send them (EC2 for instance profiles) get
+    neither: a condition on a missing key never matches.
     """
-    condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    body: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    condition: dict[str, Any] = {}
+    if account_id:
+        condition["StringEquals"] = {"aws:SourceAccount": account_id}
     if source_arn:
         condition["ArnLike"] = {"aws:SourceArn": source_arn}
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": service},
-            "Action": "sts:AssumeRole",
-            "Condition": condition,
-        }],
-    })
+    if condition:
+        body["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [body]})
 
 
 def statement(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], sid: str | None = None) -> dict:
