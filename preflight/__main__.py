@@ -1,0 +1,199 @@
+"""Offline preflight: run a stack's program under the mock engine and ask the real policy pack about it.
+
+    python -m preflight --stack dev             # one stack, as `pulumi up --policy-pack policies` would judge it
+    python -m preflight --all --preview         # every Pulumi.<stack>.yaml, as a preview of a new stack sees it
+    python -m preflight --all --json report.json
+
+Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
+process, and stacks run side by side. Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could
+not be checked (config, program or policy pack error). With several stacks the worst wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from preflight import analyzer, report, stackconfig
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_print_lock = threading.Lock()
+
+
+def _progress(message: str) -> None:
+    with _print_lock:
+        print(message, file=sys.stderr, flush=True)
+
+
+_TRACEBACK = "Traceback (most recent call last):"
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def clean_error(stderr: str, project_dir: Path) -> str:
+    """The recorder's message without a Python traceback: its own words, where in the program, and the error."""
+    text = stderr.strip()
+    if _TRACEBACK not in text:
+        return text or "the recording failed without a message"
+    head, _, tail = text.partition(_TRACEBACK)
+    tail_lines = [line for line in tail.splitlines() if line.strip()]
+    error = tail_lines[-1].strip() if tail_lines else "unknown error"
+    where = ""
+    for i, line in enumerate(tail_lines):  # the innermost frame of the program's own code
+        m = _FRAME.match(line)
+        path = Path(m["file"]).resolve() if m else None
+        if path and path.is_relative_to(project_dir) and "site-packages" not in path.parts \
+                and not path.is_relative_to(REPO_ROOT / "preflight"):
+            where = f"{path.relative_to(project_dir)}:{m['line']}"
+            if i + 1 < len(tail_lines) and not _FRAME.match(tail_lines[i + 1]):
+                where += f": {tail_lines[i + 1].strip()}"
+    parts = [head.strip().rstrip(":")] if head.strip() else []
+    if where:
+        parts.append(f"at {where}")
+    parts.append(error)
+    return "\n".join(parts)
+
+
+def record(project_dir: Path, stack: str, preview: bool, out: Path, verbose: bool) -> tuple[dict | None, str | None]:
+    """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
+    command = [sys.executable, "-m", "preflight.record", "--project-dir", str(project_dir), "--stack", stack,
+               "--out", str(out)] + (["--preview"] if preview else [])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    proc = subprocess.run(command, cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if verbose and proc.stderr.strip():
+        _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
+    if proc.returncode == 0 and out.is_file():
+        return json.loads(out.read_text()), None
+    if proc.returncode == 2:
+        return None, clean_error(proc.stderr, project_dir)
+    tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
+    return None, f"the recorder crashed (exit {proc.returncode}):\n{tail}"
+
+
+def _early_pack(stack: str, args: argparse.Namespace) -> analyzer.PolicyPackProcess | None:
+    """Spawn the stack's pack before recording, so its start-up overlaps the program run.
+
+    The pack needs the stack's config, which the recorder also computes (``stackconfig.load``); if the config
+    cannot be read the recorder reports why, and no pack is started.
+    """
+    try:
+        config = stackconfig.load(args.project_dir, stack)
+    except stackconfig.StackConfigError:
+        return None
+    return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=stack, config=config.values,
+                                      dry_run=args.preview).spawn()
+
+
+def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.StackResult:
+    started = time.perf_counter()
+    mode = "preview" if args.preview else "update"
+    _progress(f"{stack}: started ({mode})")
+
+    def elapsed() -> float:
+        return time.perf_counter() - started
+
+    pack = None
+    try:
+        pack = _early_pack(stack, args)
+        out = workdir / f"{stack}.json"
+        recording, error = record(args.project_dir, stack, args.preview, out, args.verbose)
+        recorded = elapsed()
+        if recording is None:
+            result = report.error_result(stack, args.preview, error or "unknown error", elapsed())
+        else:
+            if args.keep_recordings:
+                args.keep_recordings.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out, args.keep_recordings / f"{stack}{'.preview' if args.preview else ''}.json")
+            if pack is not None and not pack.matches(recording):
+                pack.close()  # the recorder saw other config than we did: start one for what it saw
+                pack = None
+            analysis = analyzer.analyze_recording(recording, args.policy_pack, workers=args.workers, pack=pack)
+            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded})
+    except analyzer.AnalyzerError as exc:
+        result = report.error_result(stack, args.preview, str(exc), elapsed())
+    finally:
+        if pack is not None:
+            pack.close()
+
+    if result.error is not None:
+        _progress(f"{stack}: error after {result.seconds:.1f} s")
+    else:
+        _progress(f"{stack}: finished: {result.resource_count} resources, {len(result.mandatory)} mandatory, "
+                  f"{len(result.advisory)} advisory, {len(result.not_evaluated)} not evaluated, "
+                  f"{result.seconds:.1f} s")
+    return result
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m preflight",
+        description="Run the Pulumi program under the mock engine and check it with the policy pack, offline.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", help="the stack to check (needs Pulumi.<stack>.yaml)")
+    which.add_argument("--all", action="store_true", help="every stack with a Pulumi.<stack>.yaml, side by side")
+    parser.add_argument("--preview", action="store_true",
+                        help="judge it as a preview of a new stack sees it (computed values unknown)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the report as JSON to PATH")
+    parser.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="the Pulumi project (default: %(default)s)")
+    parser.add_argument("--policy-pack", type=Path, help="the policy pack directory (default: <project-dir>/policies)")
+    parser.add_argument("--keep-recordings", type=Path, metavar="DIR", help="keep each stack's recording in DIR")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="stacks checked at once with --all (default: all of them, side by side)")
+    parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the recorder's stderr")
+    args = parser.parse_args(argv)
+    args.project_dir = args.project_dir.resolve()
+    args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not (args.project_dir / "Pulumi.yaml").is_file():
+        print(f"preflight: no Pulumi.yaml in {args.project_dir}", file=sys.stderr)
+        return report.ERROR
+    known = stackconfig.stack_names(args.project_dir)
+    if args.all:
+        stacks = known
+        if not stacks:
+            print(f"preflight: no Pulumi.<stack>.yaml in {args.project_dir}", file=sys.stderr)
+            return report.ERROR
+    else:
+        if args.stack not in known:
+            print(f"preflight: no Pulumi.{args.stack}.yaml in {args.project_dir} "
+                  f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
+            return report.ERROR
+        stacks = [args.stack]
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
+        results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
+    if len(stacks) > 1:
+        _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
+
+    print(report.render_text(results), end="")
+    for r in results:
+        if r.error is not None:
+            print(f"preflight: {r.stack}: {r.error}", file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report.to_json(results, args.preview), indent=2) + "\n")
+    return report.exit_code(results)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the recorders and packs got the same signal and stop on their own
+        print("preflight: interrupted", file=sys.stderr)
+        sys.exit(130)
