@@ -66,6 +66,16 @@ def refs(recording: Recording, registration: Registration, prop: str) -> list[Re
     return [by_urn[urn] for urn in registration.property_dependencies.get(prop, []) if urn in by_urn]
 
 
+def ref(recording: Recording, registration: Registration, prop: str, attr: str = "id") -> Registration:
+    """The one resource input ``prop`` was built from; the input must hold that resource's ``attr``."""
+    found = refs(recording, registration, prop)
+    assert len(found) == 1, f"{registration.urn}: {prop} depends on {[x.urn for x in found]}"
+    value = found[0].id if attr == "id" else found[0].outputs[attr]
+    assert registration.inputs[prop] == value, \
+        f"{registration.urn}: {prop} = {registration.inputs[prop]!r}, not the {attr} of {found[0].urn}"
+    return found[0]
+
+
 def context(**changes: object) -> PlatformContext:
     """A PlatformContext for component tests: stack test in eu-west-1, the mocks' account, 30-day logs."""
     values: dict[str, object] = {"stack": "test", "region": REGION, "account_id": ACCOUNT_ID,

@@ -54,12 +54,10 @@ def _guard(name: str, check: Callable[[Any, ReportViolation], None]) -> Callable
     return guarded
 
 
-def _metadata(
-    *,
-    service: str,
-    controls: Iterable[str],
-    tags: Iterable[str],
-) -> tuple[PolicyComplianceFramework | None, list[str]]:
+def _build(policy_class: type, *, name: str, description: str, service: str, severity: Severity,
+           remediation: str, validate: Callable[[Any, ReportViolation], None], controls: Iterable[str],
+           tags: Iterable[str], enforcement: EnforcementLevel, config_schema: PolicyConfigSchema | None) -> Any:
+    """The pulumi_policy object with its metadata: the FSBP framework and tags for the controls it implements."""
     controls = list(controls)
     framework = (
         PolicyComplianceFramework(
@@ -68,7 +66,17 @@ def _metadata(
         if controls
         else None
     )
-    return framework, [f"service:{service}", *(f"fsbp:{c}" for c in controls), *tags]
+    return policy_class(
+        name=name,
+        description=description,
+        validate=_guard(name, validate),
+        enforcement_level=enforcement,
+        config_schema=config_schema,
+        severity=severity,
+        framework=framework,
+        tags=[f"service:{service}", *(f"fsbp:{c}" for c in controls), *tags],
+        remediation_steps=remediation,
+    )
 
 
 def resource_policy(
@@ -88,18 +96,9 @@ def resource_policy(
 
     ``config_schema`` declares the policy's own configuration properties (read with ``args.get_config()``).
     """
-    framework, all_tags = _metadata(service=service, controls=controls, tags=tags)
-    return ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=_guard(name, validate),
-        enforcement_level=enforcement,
-        config_schema=config_schema,
-        severity=severity,
-        framework=framework,
-        tags=all_tags,
-        remediation_steps=remediation,
-    )
+    return _build(ResourceValidationPolicy, name=name, description=description, service=service, severity=severity,
+                  remediation=remediation, validate=validate, controls=controls, tags=tags, enforcement=enforcement,
+                  config_schema=config_schema)
 
 
 def stack_policy(
@@ -115,22 +114,10 @@ def stack_policy(
     enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
     config_schema: PolicyConfigSchema | None = None,
 ) -> StackValidationPolicy:
-    """A policy that judges the whole stack at once (relations between resources).
-
-    ``config_schema`` declares the policy's own configuration properties (read with ``args.get_config()``).
-    """
-    framework, all_tags = _metadata(service=service, controls=controls, tags=tags)
-    return StackValidationPolicy(
-        name=name,
-        description=description,
-        validate=_guard(name, validate),
-        enforcement_level=enforcement,
-        config_schema=config_schema,
-        severity=severity,
-        framework=framework,
-        tags=all_tags,
-        remediation_steps=remediation,
-    )
+    """A policy that judges the whole stack at once (relations between resources)."""
+    return _build(StackValidationPolicy, name=name, description=description, service=service, severity=severity,
+                  remediation=remediation, validate=validate, controls=controls, tags=tags, enforcement=enforcement,
+                  config_schema=config_schema)
 
 
 # ---- safe reads -------------------------------------------------------------------------------------------
@@ -166,3 +153,12 @@ def as_list(value: Any) -> list[Any]:
         return [value]
     return list(value)
 
+
+
+def count_entries(value: Any) -> int:
+    """Entries of a list input without reading them (elements may be unknown in a preview); one for a scalar."""
+    if value is None:
+        return 0
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return len(value)
+    return 1

@@ -10,7 +10,7 @@ import pytest
 
 from components.lb.alb import TYPE, ApplicationLoadBalancer, ApplicationLoadBalancerArgs
 from preflight.engine import ACCOUNT_ID, Recording, Registration
-from tests.mocks import context, of_type, one, record, record_failure, refs
+from tests.mocks import context, of_type, one, record, record_failure, ref, refs
 
 CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 SUBNETS = ("subnet-a", "subnet-b")
@@ -41,14 +41,6 @@ def build(certificate: bool = True, allow_plain_http: bool = False, cidrs: tuple
         deletion_protection=deletion_protection, access_logs=access_logs)
     return record(lambda: ApplicationLoadBalancer("web", args))
 
-
-def ref(rec: Recording, r: Registration, prop: str, attr: str = "id") -> Registration:
-    """The one resource input ``prop`` of ``r`` was built from; its ``attr`` must be what the input holds."""
-    found = refs(rec, r, prop)
-    assert len(found) == 1, f"{r.urn}: {prop} depends on {[x.urn for x in found]}"
-    value = found[0].id if attr == "id" else found[0].outputs[attr]
-    assert r.inputs[prop] == value, f"{r.urn}: {prop} = {r.inputs[prop]!r}, not the {attr} of {found[0].urn}"
-    return found[0]
 
 
 def listener_on(rec: Recording, port: int) -> Registration:

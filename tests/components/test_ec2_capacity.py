@@ -11,7 +11,7 @@ from pulumi.runtime.mocks import MockCallArgs
 
 from components.ecs.ec2_capacity import AMI_PARAMETER, TYPE, Ec2Capacity, Ec2CapacityArgs
 from preflight.engine import ACCOUNT_ID, PlatformMocks, Recording, Registration
-from tests.mocks import REGION, context, of_type, one, record, record_failure, refs
+from tests.mocks import REGION, context, of_type, one, record, record_failure, ref, refs
 
 CLUSTER_NAME = "platform-cluster"
 SUBNETS = ("subnet-a", "subnet-b", "subnet-c")
@@ -38,14 +38,6 @@ def build(min_size: int = 1, max_size: int = 4, target_capacity: int = 100, prot
                            max_size=max_size, target_capacity=target_capacity, managed_termination_protection=protect)
     return record(lambda: Ec2Capacity("cap", args))
 
-
-def ref(rec: Recording, r: Registration, prop: str, attr: str = "id") -> Registration:
-    """The one resource input ``prop`` of ``r`` was built from; its ``attr`` must be what the input holds."""
-    found = refs(rec, r, prop)
-    assert len(found) == 1, f"{r.urn}: {prop} depends on {[x.urn for x in found]}"
-    value = found[0].id if attr == "id" else found[0].outputs[attr]
-    assert r.inputs[prop] == value, f"{r.urn}: {prop} = {r.inputs[prop]!r}, not the {attr} of {found[0].urn}"
-    return found[0]
 
 
 def instance_sg(rec: Recording) -> Registration:

@@ -15,7 +15,7 @@ from components.ecs.fargate_service import FargateService
 from components.ecs.roles import Grant
 from components.ecs.service import ContainerSpec, ServiceArgs, rolling_update_deadlocks
 from preflight.engine import ACCOUNT_ID, Recording, Registration
-from tests.mocks import REGION, context, of_type, one, record, record_failure, refs
+from tests.mocks import REGION, context, of_type, one, record, record_failure, ref, refs
 
 CLUSTER_NAME = "platform"
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:cluster/{CLUSTER_NAME}"
@@ -88,14 +88,6 @@ def _build(kind: str, spot: bool, changes: tuple[tuple[str, Any], ...]) -> Recor
     args = service_args(**dict(changes))
     return record(lambda: make(kind, args, spot))
 
-
-def ref(rec: Recording, r: Registration, prop: str, attr: str = "id") -> Registration:
-    """The one resource input ``prop`` of ``r`` was built from; its ``attr`` must be what the input holds."""
-    found = refs(rec, r, prop)
-    assert len(found) == 1, f"{r.urn}: {prop} depends on {[x.urn for x in found]}"
-    value = found[0].id if attr == "id" else found[0].outputs[attr]
-    assert r.inputs[prop] == value, f"{r.urn}: {prop} = {r.inputs[prop]!r}, not the {attr} of {found[0].urn}"
-    return found[0]
 
 
 def container(rec: Recording) -> tuple[Registration, dict[str, Any]]:

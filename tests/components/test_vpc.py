@@ -12,7 +12,7 @@ import pytest
 
 from components.network.vpc import TYPE, Vpc, VpcArgs, subnet_cidrs
 from preflight.engine import ACCOUNT_ID, Recording, Registration
-from tests.mocks import context, of_type, one, record, record_failure, refs
+from tests.mocks import context, of_type, one, record, record_failure, ref, refs
 
 ZONES = tuple(f"eu-west-1{c}" for c in "abcdef")
 CIDR = "10.0.0.0/16"
@@ -51,13 +51,6 @@ def build(az_count: int = 2, nat: str = "single", flow_logs: bool = False, cidr:
 
     return record(program)
 
-
-def ref(rec: Recording, r: Registration, prop: str) -> Registration:
-    """The one resource input ``prop`` of ``r`` was built from; its id must be what the input holds."""
-    found = refs(rec, r, prop)
-    assert len(found) == 1, f"{r.urn}: {prop} depends on {[x.urn for x in found]}"
-    assert r.inputs[prop] == found[0].id, f"{r.urn}: {prop} = {r.inputs[prop]!r}, not the id of {found[0].urn}"
-    return found[0]
 
 
 def table_of(rec: Recording, subnet: Registration) -> Registration:

@@ -6,34 +6,23 @@ ids are unknown, but a list of unknown ids still has a known length. One resourc
 is in, so two subnets of the same zone pass; the platform takes one private subnet per zone.
 """
 
-from collections.abc import Sequence
-from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from guardrails.base import resource_policy
+from guardrails.base import count_entries, resource_policy
 from guardrails.ec2._launch_template import AUTOSCALING_GROUP
 
 MINIMUM_ZONES = 2
 
 
-def _length(value: Any) -> int:
-    """Entries of a list input, without reading them (a single value counts as one)."""
-    if value is None:
-        return 0
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return len(value)
-    return 1
-
-
 def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != AUTOSCALING_GROUP:
         return
-    subnets = _length(args.props.get("vpcZoneIdentifiers"))
+    subnets = count_entries(args.props.get("vpcZoneIdentifiers"))
     if subnets:
         count, what = subnets, "subnet(s) (vpcZoneIdentifiers)"
     else:
-        count, what = _length(args.props.get("availabilityZones")), "Availability Zone(s) (availabilityZones)"
+        count, what = count_entries(args.props.get("availabilityZones")), "Availability Zone(s) (availabilityZones)"
     if count < MINIMUM_ZONES:
         report(
             f"the Auto Scaling group spans {count} {what}; give it subnets in at least {MINIMUM_ZONES} "

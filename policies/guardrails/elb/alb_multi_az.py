@@ -9,31 +9,20 @@ of unknown ids still has a known length, so the policy runs. When the whole list
 ``apply``), the SDK reports that the policy cannot run yet.
 """
 
-from collections.abc import Sequence
-from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
-from guardrails.base import resource_policy
+from guardrails.base import count_entries, resource_policy
 from guardrails.elb._lb import LOAD_BALANCERS, lb_type
 
 MINIMUM_ZONES = 2
 
 
-def _length(value: Any) -> int:
-    """Entries of a list input, without reading them (a single value counts as one)."""
-    if value is None:
-        return 0
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return len(value)
-    return 1
-
-
 def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in LOAD_BALANCERS:
         return
-    subnets = _length(args.props.get("subnets"))
-    mappings = _length(args.props.get("subnetMappings"))
+    subnets = count_entries(args.props.get("subnets"))
+    mappings = count_entries(args.props.get("subnetMappings"))
     zones = max(subnets, mappings)
     if zones < MINIMUM_ZONES:
         report(
