@@ -253,9 +253,9 @@ def _replace_references(value: Any, preview: bool, found: list[str]) -> Any:
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: PlatformMocks) -> None:
+    def __init__(self, mocks: PlatformMocks, registrations: list[Registration] | None = None) -> None:
         super().__init__(mocks)
-        self.registrations: list[Registration] = []
+        self.registrations: list[Registration] = [] if registrations is None else registrations
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine leaves the root stack out of its children's type chain.
@@ -310,15 +310,17 @@ def run(
     stack: str,
     config: Mapping[str, str],
     preview: bool = False,
+    registrations: list[Registration] | None = None,
 ) -> Recording:
     """Run ``program`` as the body of a fresh root stack and return what it registered.
 
     Re-entrant within one process (tests run many programs): the root stack, config and pending outputs are reset
-    before each run. Errors raised by the program, or inside ``apply``, propagate to the caller.
+    before each run. Errors raised by the program, or inside ``apply``, propagate to the caller; pass your own
+    ``registrations`` list to see what was registered before one was raised.
     """
     region = config.get("aws:region", "us-east-1")
     mocks = PlatformMocks(region=region, preview=preview)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, registrations)
     pulumi.runtime.set_all_config(dict(config))
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()

@@ -18,34 +18,20 @@ REGION = "eu-west-1"
 
 
 def record(fn: Callable[[], None], stack: str = "test", config: Mapping[str, str] | None = None,
-           preview: bool = False) -> Recording:
+           preview: bool = False, registrations: list[Registration] | None = None) -> Recording:
     """Run ``fn`` as the body of a fresh stack; ``aws:region`` defaults to eu-west-1."""
     return engine.run(fn, project=PROJECT, stack=stack, config={"aws:region": REGION, **(config or {})},
-                      preview=preview)
+                      preview=preview, registrations=registrations)
 
 
 def record_failure(fn: Callable[[], None], stack: str = "test", config: Mapping[str, str] | None = None,
                    preview: bool = False) -> tuple[Exception, list[Registration]]:
-    """Run ``fn`` expecting it to raise: the error and everything registered before it.
-
-    ``engine.run`` returns registrations only when the program succeeds, so this swaps in a monitor subclass that
-    keeps hold of them for the length of the call.
-    """
-    monitors: list[engine.RecordingMonitor] = []
-    stock = engine.RecordingMonitor
-
-    class KeptMonitor(stock):  # type: ignore[valid-type,misc]
-        def __init__(self, mocks: engine.PlatformMocks) -> None:
-            super().__init__(mocks)
-            monitors.append(self)
-
-    engine.RecordingMonitor = KeptMonitor  # type: ignore[misc]
+    """Run ``fn`` expecting it to raise: the error and everything registered before it."""
+    registered: list[Registration] = []
     try:
-        recording = record(fn, stack=stack, config=config, preview=preview)
+        recording = record(fn, stack=stack, config=config, preview=preview, registrations=registered)
     except Exception as exc:  # noqa: BLE001 - the error is the result
-        return exc, [r for m in monitors for r in m.registrations]
-    finally:
-        engine.RecordingMonitor = stock  # type: ignore[misc]
+        return exc, registered
     raise AssertionError(f"expected the program to fail; it registered {len(recording.resources)} resource(s)")
 
 
