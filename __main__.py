@@ -25,6 +25,7 @@ provider = aws.Provider(
         tags={**config.tags, "project": settings.PROJECT, "stack": config.stack, "managed-by": "pulumi"},
     ),
 )
+on_aws = pulumi.ResourceOptions(providers=[provider])
 context = PlatformContext(
     stack=config.stack,
     region=config.region,
@@ -46,7 +47,7 @@ network = Vpc(
         nat_strategy=config.network.nat_strategy,
         flow_logs=config.network.flow_logs,
     ),
-    opts=pulumi.ResourceOptions(providers=[provider]),
+    opts=on_aws,
 )
 
 alb = ApplicationLoadBalancer(
@@ -61,9 +62,9 @@ alb = ApplicationLoadBalancer(
         deletion_protection=config.alb.deletion_protection,
         access_logs=config.alb.access_logs,
     ),
-    opts=pulumi.ResourceOptions(providers=[provider]),
+    opts=on_aws,
 )
-cluster = Cluster("cluster", ClusterArgs(context=context), opts=pulumi.ResourceOptions(providers=[provider]))
+cluster = Cluster("cluster", ClusterArgs(context=context), opts=on_aws)
 capacity = Ec2Capacity(
     "capacity",
     Ec2CapacityArgs(
@@ -78,8 +79,10 @@ capacity = Ec2Capacity(
         target_capacity=config.capacity.target_capacity,
         managed_termination_protection=config.capacity.managed_termination_protection,
     ),
-    opts=pulumi.ResourceOptions(providers=[provider]),
+    opts=on_aws,
 )
+
+after_capacity = pulumi.ResourceOptions.merge(on_aws, pulumi.ResourceOptions(depends_on=[capacity]))
 
 # Listener rules are evaluated by priority: more specific paths first.
 by_specificity = sorted(config.services, key=lambda s: (-len(s.path.rstrip("*")), s.name))
@@ -110,11 +113,11 @@ for priority, svc in enumerate(by_specificity, start=1):
     )
     if svc.launch_type == "ec2":
         services[svc.name] = Ec2Service(svc.name, args, capacity_provider_name=capacity.capacity_provider_name,
-                                        opts=pulumi.ResourceOptions(providers=[provider], depends_on=[capacity]))
+                                        opts=after_capacity)
     else:
         # FARGATE and FARGATE_SPOT are usable once associated with the cluster (by the capacity component).
         services[svc.name] = FargateService(svc.name, args, subnet_ids=network.private_subnet_ids, spot=svc.spot,
-                                            opts=pulumi.ResourceOptions(providers=[provider], depends_on=[capacity]))
+                                            opts=after_capacity)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
 pulumi.export("region", config.region)

@@ -218,7 +218,7 @@ class _Reader:
                 value = json.loads(text)
             except json.JSONDecodeError:
                 raise self.fail(full, f"must be {_article(key.type)}", text) from None
-        if isinstance(value, bool) and key.type != "boolean" or not isinstance(value, _TYPES[key.type]):
+        if not _has_type(value, key.type):
             raise self.fail(full, f"must be {_article(key.type)}", value)
         if key.check and (problem := key.check(value)):
             raise self.fail(full, problem, value)
@@ -234,6 +234,11 @@ class _Reader:
                 hint = difflib.get_close_matches(full, known, n=1)
                 suggestion = f"; did you mean {hint[0]}?" if hint else f"; known keys are {', '.join(known)}"
                 raise ConfigError(f"{self.file}: unknown key {full}{suggestion}")
+
+
+def _has_type(value: Any, type_name: str) -> bool:
+    """JSON type check; YAML's true/false are not integers here, although Python's bool is an int."""
+    return isinstance(value, _TYPES[type_name]) and (type_name == "boolean" or not isinstance(value, bool))
 
 
 def _article(type_name: str) -> str:
@@ -321,7 +326,7 @@ def _service(reader: _Reader, index: int, item: Any, stack_values: Mapping[str, 
             v[key] = default
             continue
         value = item[key]
-        if isinstance(value, bool) and type_name != "boolean" or not isinstance(value, _TYPES[type_name]):
+        if not _has_type(value, type_name):
             raise reader.fail(f"{where}.{key}", f"must be {_article(type_name)}", value)
         v[key] = value
 
