@@ -226,6 +226,12 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if token == "aws:elb/getServiceAccount:getServiceAccount":
             # The regional ELB log-delivery account (eu-west-1's; the data source knows each region's).
             return {"arn": "arn:aws:iam::156460612806:root", "id": "156460612806"}
+        if token == "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+            service = args.args.get("service", "")
+            name = f"com.amazonaws.{self.region}.{service}"
+            return {"serviceName": name, "service": service, "serviceType": args.args.get("serviceType", "Interface"),
+                    "id": name, "owner": "amazon", "serviceId": f"vpce-svc-{_hex(name)}",
+                    "availabilityZones": [f"{self.region}{z}" for z in "abc"], "privateDnsName": ""}
         if token == "aws:ssm/getParameter:getParameter":
             name = args.args.get("name", "")
             return {"name": name, "value": f"ami-{_hex(name)}", "type": "String", "arn": "", "id": name,

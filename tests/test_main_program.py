@@ -99,8 +99,9 @@ def test_resources_use_the_stack_provider():
     ("staging", {"natStrategey": "none"},
      "Pulumi.staging.yaml: unknown key container-platform:natStrategey; did you mean container-platform:natStrategy?"),
     ("prod", {"aws_region": ""}, "Pulumi.prod.yaml: aws:region must be set to an AWS region such as eu-west-1 "
-                                   "(got null)"),
-    ("dev", {"services": '[{"name": "web", "launchType": "ec2", "path": "/*", "minCount": 1, "desiredCount": 1}]'},
+                                   "(one botocore knows) (got null)"),
+    ("dev", {"services": '[{"name": "web", "launchType": "ec2", "image": "nginx:1.27", "priority": 10, "path": "/*", '
+                         '"minCount": 1, "desiredCount": 1}]'},
      "Pulumi.dev.yaml: container-platform:services[web] cannot roll out with 1 task(s) at minHealthyPercent 50 and "
      "maxPercent 100: ECS rounds the minimum up and the maximum down, so no task can be replaced; raise minCount, "
      "lower minHealthyPercent or raise maxPercent"),
@@ -130,3 +131,61 @@ def test_more_zones_than_the_region_has_fails(monkeypatch: pytest.MonkeyPatch):
     assert str(exc) == ("Pulumi.prod.yaml: container-platform:azCount must be at most 2, the zones available in "
                         "eu-west-1 (got 3)")
     assert [r.type for r in registered] == ["pulumi:providers:aws"], [r.urn for r in registered]
+
+
+# ---- destroy order, private-only networks ------------------------------------------------------------------------
+
+SERVICE = "aws:ecs/service:Service"
+GROUP = "aws:autoscaling/group:Group"
+CAPACITY_PROVIDER = "aws:ecs/capacityProvider:CapacityProvider"
+ASSOCIATION = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+
+
+def test_prod_destroy_removes_services_then_capacity_provider_then_the_group():
+    """`pulumi destroy` deletes a resource only after everything that depends on it: services first, then the
+    cluster's capacity provider association, the capacity provider, and last the force-deleted group, whose
+    instances are protected from scale-in in prod."""
+    rec = record(program, stack="prod", config=stack_config("prod"))
+    [group] = rec.by_type(GROUP)
+    [provider] = rec.by_type(CAPACITY_PROVIDER)
+    [association] = rec.by_type(ASSOCIATION)
+    assert group.inputs["forceDelete"] is True and group.inputs["protectFromScaleIn"] is True, group.urn
+    assert group.urn in provider.dependencies, provider.urn
+    assert provider.urn in association.dependencies, association.urn
+    services = rec.by_type(SERVICE)
+    assert services
+    for service in services:
+        assert {association.urn, provider.urn, group.urn} <= set(service.dependencies), service.urn
+
+
+def test_a_private_only_stack_reaches_aws_through_endpoints_from_every_workload():
+    config = stack_config("dev", natStrategy="none")
+    rec = record(program, stack="dev", config=config)
+    assert rec.by_type("aws:ec2/natGateway:NatGateway") == []
+    endpoints = [r for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if r.inputs["vpcEndpointType"] == "Interface"]
+    assert {e.inputs["serviceName"].rsplit(".", 1)[-1] for e in endpoints} >= {"ecs-agent", "secretsmanager"}
+    [endpoint_sg] = [r for r in rec.by_type("aws:ec2/securityGroup:SecurityGroup") if "endpoints" in r.name]
+    admitted = {r.property_dependencies["referencedSecurityGroupId"][0]
+                for r in rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                if r.inputs["securityGroupId"] == endpoint_sg.id}
+    workload_sgs = {r.urn for r in rec.by_type("aws:ec2/securityGroup:SecurityGroup")
+                    if r.name in ("capacity-sg", "api-sg")}
+    assert admitted == workload_sgs
+
+
+def test_stacks_with_nat_build_no_interface_endpoints():
+    rec = record(program, stack="prod", config=stack_config("prod"))
+    assert [r.inputs["vpcEndpointType"] for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")] == ["Gateway"]
+
+
+def test_exec_adds_the_ssm_messages_endpoint_only_when_a_service_uses_it():
+    from areas.network import interface_endpoints
+
+    base = settings.load("dev", stack_config("dev", natStrategy="none"))
+    assert "ssmmessages" not in interface_endpoints(base)
+    services = json.loads(stack_config("dev")[f"{P}services"])
+    services[0]["enableExecuteCommand"] = True
+    with_exec = settings.load("dev", stack_config("dev", natStrategy="none", services=json.dumps(services)))
+    assert "ssmmessages" in interface_endpoints(with_exec)
+    assert interface_endpoints(settings.load("dev", stack_config("dev"))) == ()

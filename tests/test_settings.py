@@ -67,7 +67,8 @@ def test_dev_loads():
     web, api = s.services
     assert (web.name, web.launch_type, web.image, web.port, web.read_only_root_filesystem) == \
         ("web", "ec2", "public.ecr.aws/nginx/nginx:1.27", 80, False)
-    assert (api.name, api.launch_type, api.image, api.image_tag, api.spot) == ("api", "fargate", None, "dev", True)
+    assert (api.name, api.launch_type, api.image, api.image_tag, api.spot) == ("api", "fargate", None, "0.1.0", True)
+    assert (web.priority, api.priority) == (900, 100)
     assert (api.min_healthy_percent, api.max_percent, api.cpu_target) == (50, 100, 60)
     assert dict(api.environment) == {"LOG_LEVEL": "debug"}
     assert api.grants == (settings.Grant("s3-read", "arn:aws:s3:::container-platform-dev-assets"),)
@@ -137,7 +138,8 @@ def test_pulumi_yaml_declaration_matches_schema(key: settings.Key):
     # json.dumps tells 1 from true and "2" from 2, which == does not.
     assert json.dumps(spec["default"]) == json.dumps(key.default), key.name
     if key.type == "array":
-        item_type = settings._TYPES[spec["items"]["type"]]
+        assert spec["items"] == {"type": key.items}, key.name
+        item_type = settings.TYPES[spec["items"]["type"]]
         assert all(isinstance(item, item_type) for item in key.default), key.name
 
 
@@ -207,9 +209,13 @@ def test_stack_files_hold_only_what_differs(stack: str):
      "unknown key kubernetes:context; known keys are " + ", ".join(f"{P}{k.name}" for k in settings.SCHEMA)
      + ", aws:region"),
     # region
-    ({"aws:region": None}, "aws:region must be set to an AWS region such as eu-west-1 (got null)"),
-    ({"aws:region": "eu-west"}, 'aws:region must be set to an AWS region such as eu-west-1 (got "eu-west")'),
-    ({"aws:region": "EU-WEST-1"}, 'aws:region must be set to an AWS region such as eu-west-1 (got "EU-WEST-1")'),
+    ({"aws:region": None}, "aws:region must be set to an AWS region such as eu-west-1 (one botocore knows) (got null)"),
+    ({"aws:region": "eu-west"},
+     'aws:region must be set to an AWS region such as eu-west-1 (one botocore knows) (got "eu-west")'),
+    ({"aws:region": "EU-WEST-1"},
+     'aws:region must be set to an AWS region such as eu-west-1 (one botocore knows) (got "EU-WEST-1")'),
+    ({"aws:region": "eu-west-9"},
+     'aws:region must be set to an AWS region such as eu-west-1 (one botocore knows) (got "eu-west-9")'),
     # certificate
     ({f"{P}albCertificateArn": None},
      "container-platform:albCertificateArn must be set unless container-platform:albAllowPlainHttp is true "
@@ -244,14 +250,27 @@ def test_capacity_min_equal_to_max_is_fine():
     assert settings.load("prod", raw("prod", {f"{P}capacityMinSize": "12"})).capacity.min_size == 12
 
 
-@pytest.mark.parametrize("region", ["us-east-1", "ap-southeast-5", "us-gov-west-1", "cn-north-1", "us-isob-east-1"])
-def test_regions_accepted(region: str):
-    assert settings.load("prod", raw("prod", {"aws:region": region})).region == region
+@pytest.mark.parametrize(("region", "partition"), [
+    ("us-east-1", "aws"), ("ap-southeast-5", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"),
+    ("us-isob-east-1", "aws-iso-b"),
+])
+def test_regions_accepted_with_their_partition(region: str, partition: str):
+    s = settings.load("dev", raw("dev", {"aws:region": region}, edit_services=_in_partition(partition, region)))
+    assert (s.region, s.partition) == (region, partition)
+
+
+def _in_partition(partition: str, region: str) -> Callable[[list[Any]], None]:
+    """Move the services' ARNs into another partition and region, as a stack there would have them."""
+    def edit(services: list[Any]) -> None:
+        text = json.dumps(services).replace("arn:aws:", f"arn:{partition}:").replace("eu-west-1", region)
+        services[:] = json.loads(text)
+    return edit
 
 
 def test_region_with_trailing_newline_rejected():
     assert error("prod", {"aws:region": "eu-west-1\n"}) == \
-        'Pulumi.prod.yaml: aws:region must be set to an AWS region such as eu-west-1 (got "eu-west-1\\n")'
+        'Pulumi.prod.yaml: aws:region must be set to an AWS region such as eu-west-1 (one botocore knows) ' \
+        '(got "eu-west-1\\n")'
 
 
 def test_certificate_must_be_an_acm_certificate():
@@ -284,41 +303,49 @@ def _drop(which: str, key: str) -> Callable[[list[Any]], None]:
     (lambda s: s.append("web"), f'{S}[2] must be a mapping of service keys (got "web")'),
     # values
     (_set("web", name="Web"), f'{S}[Web].name must be lowercase letters, digits and hyphens, starting with a letter, '
-                              'up to 24 characters (got "Web")'),
+                              'up to 21 characters (got "Web")'),
     (_set("web", launchType="lambda"), f'{S}[web].launchType must be one of ec2, fargate (got "lambda")'),
     (_set("web", launchType="EC2"), f'{S}[web].launchType must be one of ec2, fargate (got "EC2")'),
     (_set("web", port=0), f"{S}[web].port must be 1..65535 (got 0)"),
     (_set("web", port=65536), f"{S}[web].port must be 1..65535 (got 65536)"),
     (_set("web", port="80"), f'{S}[web].port must be an integer (got "80")'),
     (_set("web", port=True), f"{S}[web].port must be an integer (got true)"),
-    (_set("web", path="api/*"), f'{S}[web].path must start with / (got "api/*")'),
-    (_set("web", cpu=64), f"{S}[web].cpu must be 128..16384 CPU units (got 64)"),
-    (_set("web", memory=100), f"{S}[web].memory must be 128..122880 MiB (got 100)"),
+    (_set("web", path="api/*"), f'{S}[web].path must start with / and have at most 128 characters: letters, digits '
+                                'and _ - . $ / ~ " \' @ : + & * ? (got "api/*")'),
+    (_set("web", cpu=127), f"{S}[web].cpu must be 128..196608 CPU units (got 127)"),
+    (_set("web", cpu=196609), f"{S}[web].cpu must be 128..196608 CPU units (got 196609)"),
+    (_set("web", memory=127), f"{S}[web].memory must be 128..1048576 MiB (got 127)"),
+    (_set("web", memory=1048577), f"{S}[web].memory must be 128..1048576 MiB (got 1048577)"),
     (_set("web", cpuTarget=95), f"{S}[web].cpuTarget must be 10..90 (got 95)"),
     (_set("web", minCount=0), f"{S}[web].minCount must be 1..maxCount (12) (got 0)"),
     (_set("web", desiredCount=13), f"{S}[web].desiredCount must be between minCount (4) and maxCount (12) (got 13)"),
     (_set("web", spot=True), f"{S}[web].spot is only for fargate services (got true)"),
-    (_set("web", environment={"1X": "y"}), f'{S}[web].environment must use environment variable names (\'1X\' is '
-                                           'not one) (got {"1X": "y"})'),
-    (_set("web", environment={"X": 1}), f'{S}[web].environment must map names to strings (X is not a string) '
-                                        '(got {"X": 1})'),
+    (_set("web", environment={"1X": "y"}), f"{S}[web].environment must use environment variable names ('1X' is "
+                                           "not one)"),
+    (_set("web", environment={"X": 1}), f"{S}[web].environment must map names to strings (X is not a string)"),
+    (_set("web", environment="X=1"), f"{S}[web].environment must be a mapping"),
+    (_set("api", secrets="postgres://u:p@db/app"), f"{S}[api].secrets must be a mapping"),
     # secrets
     (_set("api", secrets={"DATABASE_URL": "postgres://db/app"}),
-     f'{S}[api].secrets.DATABASE_URL must be an SSM parameter or Secrets Manager ARN (got "postgres://db/app")'),
+     f"{S}[api].secrets.DATABASE_URL must be the ARN of an SSM parameter or a Secrets Manager secret in partition "
+     "aws (the value is not shown: it may be a secret)"),
     (_set("api", secrets={"KEY": "arn:aws:kms:eu-west-1:123456789012:key/abc"}),
-     f'{S}[api].secrets.KEY must be an SSM parameter or Secrets Manager ARN '
-     '(got "arn:aws:kms:eu-west-1:123456789012:key/abc")'),
+     f"{S}[api].secrets.KEY must be the ARN of an SSM parameter or a Secrets Manager secret in partition aws "
+     "(the value is not shown: it may be a secret)"),
+    (_set("api", secrets={"KEY": "arn:aws-cn:ssm:cn-north-1:123456789012:parameter/x"}),
+     f"{S}[api].secrets.KEY must be the ARN of an SSM parameter or a Secrets Manager secret in partition aws "
+     "(the value is not shown: it may be a secret)"),
     (_set("api", environment={"DATABASE_URL": "x"}),
-     f'{S}[api].environment must not repeat a secret\'s name (DATABASE_URL) (got {{"DATABASE_URL": "x"}})'),
+     f"{S}[api].environment must not repeat a secret's name (DATABASE_URL)"),
     # grants
     (_set("api", grants=[{"kind": "s3-read", "arn": "arn:aws:s3:::container-platform-prod-assets/*"}]),
-     f'{S}[api].grants[0].arn must be the ARN of one s3 resource, without wildcards '
+     f'{S}[api].grants[0].arn must be the ARN of one s3 resource in partition aws, without wildcards '
      '(got "arn:aws:s3:::container-platform-prod-assets/*")'),
     (_set("api", grants=[{"kind": "dynamodb-read", "arn": "arn:aws:dynamodb:eu-west-1:123456789012:table/*"}]),
-     f'{S}[api].grants[0].arn must be the ARN of one dynamodb resource, without wildcards '
+     f'{S}[api].grants[0].arn must be the ARN of one dynamodb resource in partition aws, without wildcards '
      '(got "arn:aws:dynamodb:eu-west-1:123456789012:table/*")'),
     (_set("api", grants=[{"kind": "sqs-consume", "arn": "arn:aws:s3:::container-platform-prod-assets"}]),
-     f'{S}[api].grants[0].arn must be the ARN of one sqs resource, without wildcards '
+     f'{S}[api].grants[0].arn must be the ARN of one sqs resource in partition aws, without wildcards '
      '(got "arn:aws:s3:::container-platform-prod-assets")'),
     (_set("api", grants=[{"kind": "s3-admin", "arn": "arn:aws:s3:::b"}]),
      f'{S}[api].grants[0].kind must be one of s3-read, s3-write, sqs-consume, sqs-send, dynamodb-read, '
@@ -371,7 +398,7 @@ def test_grant_kinds_accept_their_own_service():
 
 def test_service_name_with_trailing_newline_rejected():
     message = error("prod", edit_services=_set("web", name="web\n"))
-    assert message.endswith('up to 24 characters (got "web\\n")')
+    assert message.endswith('up to 21 characters (got "web\\n")')
 
 
 # ---- the rolling-update deadlock against a brute-force model --------------------------------------------------

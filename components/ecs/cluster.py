@@ -22,12 +22,14 @@ class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     exec_log_group_name: pulumi.Output[str]
+    exec_log_group_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         exec_logs = aws.cloudwatch.LogGroup(f"{name}-exec", name=f"/platform/{args.context.stack}/{name}/exec",
-                                            retention_in_days=args.context.log_retention_days, opts=child)
+                                            retention_in_days=args.context.log_retention_days,
+                                            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         cluster = aws.ecs.Cluster(
             name,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
@@ -44,4 +46,6 @@ class Cluster(pulumi.ComponentResource):
         self.name = cluster.name
         self.arn = cluster.arn
         self.exec_log_group_name = exec_logs.name
-        self.register_outputs({"name": self.name, "arn": self.arn, "execLogGroupName": self.exec_log_group_name})
+        self.exec_log_group_arn = exec_logs.arn
+        self.register_outputs({"name": self.name, "arn": self.arn, "execLogGroupName": self.exec_log_group_name,
+                               "execLogGroupArn": self.exec_log_group_arn})

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.lb.rules import allow_alb_to_targets, allow_https_egress
+from components.lb.rules import allow_alb_to_targets
+from components.network.egress import EgressRule, add_egress, allow_https_egress
+from components.network.endpoints import admit_to_endpoints
 from components.shared.context import PlatformContext
 from components.shared.iam import trust_policy
 
 TYPE = "platform:ecs:Ec2Capacity"
 #: Public SSM parameter with the current ECS-optimized Amazon Linux 2023 AMI.
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
-ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
 #: Dynamic host ports: the AL2023 kernel's ip_local_port_range (32768-60999) and Docker's fallback range
 #: (49153-65535) together. ECS picks host ports for hostPort 0 mappings from the ephemeral range.
 EPHEMERAL_PORTS = (32768, 65535)
@@ -42,7 +44,13 @@ class Ec2CapacityArgs:
     target_capacity: int = 100
     """Managed scaling target utilisation (percent)."""
     managed_termination_protection: bool = False
-    """Protect instances running tasks from scale-in. Makes `pulumi destroy` wait for services to be gone."""
+    """Protect instances running tasks from scale-in by the capacity provider."""
+    ami_id: str | None = None
+    """A pinned ECS-optimized AMI; None follows AWS's recommended AMI (public SSM parameter)."""
+    egress: tuple[EgressRule, ...] = ()
+    """Outbound rules beyond HTTPS for the instances, and so for every EC2 (bridge mode) task on them."""
+    endpoints_security_group_id: pulumi.Input[str] | None = None
+    """The VPC's interface endpoints' SG, when there is no NAT: the instance SG admits itself."""
 
 
 def user_data(cluster_name: str) -> str:
@@ -78,8 +86,9 @@ class Ec2Capacity(pulumi.ComponentResource):
         # EC2 sends no source-account context when it assumes an instance profile's role.
         role = aws.iam.Role(f"{name}-instance", assume_role_policy=trust_policy("ec2.amazonaws.com"),
                             description="ECS container instances", opts=child)
-        aws.iam.RolePolicyAttachment(f"{name}-instance-ecs", role=role.name, policy_arn=ECS_INSTANCE_POLICY,
-                                     opts=child)
+        ecs_policy = aws.iam.RolePolicyAttachment(f"{name}-instance-ecs", role=role.name,
+                                                  policy_arn=args.context.managed_policy(ECS_INSTANCE_POLICY),
+                                                  opts=child)
         profile = aws.iam.InstanceProfile(f"{name}-instance", role=role.name, opts=child)
 
         sg = aws.ec2.SecurityGroup(f"{name}-sg", vpc_id=args.vpc_id, description=f"{name} container instances",
@@ -87,11 +96,18 @@ class Ec2Capacity(pulumi.ComponentResource):
         allow_alb_to_targets(name, alb_security_group_id=args.alb_security_group_id, target_security_group_id=sg.id,
                              from_port=EPHEMERAL_PORTS[0], to_port=EPHEMERAL_PORTS[1], parent=self)
         allow_https_egress(name, sg.id, self)
+        for rule in args.egress:
+            add_egress(name, sg.id, rule, self)
+        if args.endpoints_security_group_id is not None:
+            admit_to_endpoints(name, args.endpoints_security_group_id, sg.id, self)
 
-        ami = aws.ssm.get_parameter_output(name=AMI_PARAMETER, opts=pulumi.InvokeOptions(parent=self))
+        image_id: pulumi.Input[str] = args.ami_id or aws.ssm.get_parameter_output(
+            name=AMI_PARAMETER, opts=pulumi.InvokeOptions(parent=self)).value
+        # The provider's default tags do not reach what the instances launch: tag instances and volumes here.
+        launch_tags = {**args.context.tags, "Name": name}
         template = aws.ec2.LaunchTemplate(
             name,
-            image_id=ami.value,
+            image_id=image_id,
             instance_type=args.instance_type,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
             # IMDSv2 only; hop limit 1 keeps bridge-mode containers (one hop further) away from the
@@ -106,6 +122,8 @@ class Ec2Capacity(pulumi.ComponentResource):
             network_interfaces=[aws.ec2.LaunchTemplateNetworkInterfaceArgs(
                 associate_public_ip_address="false", security_groups=[sg.id], delete_on_termination="true")],
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
+            tag_specifications=[aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=launch_tags)
+                                for kind in ("instance", "volume", "network-interface")],
             user_data=pulumi.Output.from_input(args.cluster_name).apply(
                 lambda cluster: base64.b64encode(user_data(cluster).encode()).decode()),
             update_default_version=True,
@@ -117,16 +135,31 @@ class Ec2Capacity(pulumi.ComponentResource):
             vpc_zone_identifiers=args.subnet_ids,
             min_size=args.min_size,
             max_size=args.max_size,
-            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=template.id, version="$Latest"),
+            # A new template version (AMI, instance type, user data) changes the group and starts the refresh
+            # below; "$Latest" would leave running instances on the old version.
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(id=template.id,
+                                                                    version=template.latest_version.apply(str)),
+            instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
+                strategy="Rolling",
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+                    # Launch each replacement before terminating an instance: capacity never drops.
+                    min_healthy_percentage=100, max_healthy_percentage=200,
+                    # Instances running tasks are protected from scale-in: refresh them anyway, ECS managed
+                    # draining moves their tasks first.
+                    scale_in_protected_instances="Refresh", standby_instances="Terminate", skip_matching=True,
+                    instance_warmup="120"),
+            ),
             health_check_type="EC2",
             protect_from_scale_in=protect,
-            # Without termination protection the group may be deleted with its instances at once, so
-            # `pulumi destroy` never waits on instances that ECS keeps alive.
-            force_delete=not protect,
+            # `pulumi destroy` deletes the services, then the capacity provider, then this group (their
+            # dependencies order it): force-delete terminates the instances even when they are protected from
+            # scale-in, so destroy never waits on them.
+            force_delete=True,
             tags=[aws.autoscaling.GroupTagArgs(key="AmazonECSManaged", value="true", propagate_at_launch=True),
                   aws.autoscaling.GroupTagArgs(key="Name", value=name, propagate_at_launch=True)],
-            # Managed scaling owns the desired capacity.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"]),
+            # Managed scaling owns the desired capacity. Instances register with the cluster at boot, so the
+            # role's ECS permissions come first.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCapacity"], depends_on=[ecs_policy]),
         )
         provider = aws.ecs.CapacityProvider(
             name,

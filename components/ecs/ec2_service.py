@@ -14,6 +14,9 @@ TYPE = "platform:ecs:Ec2Service"
 class Ec2Service(ServiceBase):
     def __init__(self, name: str, args: ServiceArgs, capacity_provider_name: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        if args.egress:
+            raise ValueError(f"Ec2Service {name}: bridge-mode tasks use the instances' security group; give egress "
+                             f"rules to Ec2Capacity")
         self._capacity_provider_name = capacity_provider_name
         super().__init__(TYPE, name, args, opts)
 

@@ -7,9 +7,21 @@ import pulumi
 import pulumi_aws as aws
 
 from components.ecs.service import ServiceArgs, ServiceBase, TaskNetworking
-from components.lb.rules import allow_alb_to_targets, allow_https_egress
+from components.lb.rules import allow_alb_to_targets
+from components.network.egress import add_egress, allow_https_egress
+from components.network.endpoints import admit_to_endpoints
 
 TYPE = "platform:ecs:FargateService"
+#: Task sizes Fargate runs (Linux), per "Task CPU and memory" in the ECS developer guide: CPU units → memory MiB.
+FARGATE_SIZES: dict[int, range | tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: range(1024, 4096 + 1, 1024),
+    1024: range(2048, 8192 + 1, 1024),
+    2048: range(4096, 16384 + 1, 1024),
+    4096: range(8192, 30720 + 1, 1024),
+    8192: range(16384, 61440 + 1, 4096),
+    16384: range(32768, 122880 + 1, 8192),
+}
 
 
 class FargateService(ServiceBase):
@@ -17,6 +29,10 @@ class FargateService(ServiceBase):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         self._subnet_ids = subnet_ids
         self._spot = spot
+        spec = args.container
+        if spec.memory not in FARGATE_SIZES.get(spec.cpu, ()):
+            raise ValueError(f"FargateService {name}: cpu {spec.cpu} with memory {spec.memory} is not a Fargate task "
+                             f"size")
         super().__init__(TYPE, name, args, opts)
 
     def _networking(self, name: str, args: ServiceArgs) -> TaskNetworking:
@@ -26,6 +42,10 @@ class FargateService(ServiceBase):
         allow_alb_to_targets(name, alb_security_group_id=args.alb_security_group_id, target_security_group_id=sg.id,
                              from_port=port, to_port=port, parent=self)
         allow_https_egress(name, sg.id, self)
+        for rule in args.egress:
+            add_egress(name, sg.id, rule, self)
+        if args.endpoints_security_group_id is not None:
+            admit_to_endpoints(name, args.endpoints_security_group_id, sg.id, self)
         return TaskNetworking(
             network_mode="awsvpc", target_type="ip", host_port=port, compatibilities=("FARGATE",),
             service_args={

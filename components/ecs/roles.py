@@ -63,18 +63,45 @@ def secret_resource(value_from: str) -> tuple[str, str]:
     return "ssm", value_from
 
 
+#: What the SSM agent in a task needs for ECS Exec sessions; these actions take no resource but "*".
+EXEC_CHANNELS = ("ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                 "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel")
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    """A role and the policies attached to it: whatever uses the role waits for them, so a first deploy does not
+    race IAM (a task started before its role's policy exists fails to pull, log or read its secrets)."""
+
+    role: aws.iam.Role
+    policies: tuple[pulumi.Resource, ...]
+
+
 def _ecs_trust(context: PlatformContext) -> str:
-    return trust_policy(ECS_TASKS, context.account_id, f"arn:aws:ecs:{context.region}:{context.account_id}:*")
+    return trust_policy(ECS_TASKS, context.account_id, context.arn("ecs", "*"))
 
 
-def task_role(name: str, context: PlatformContext, grants: Sequence[Grant], parent: pulumi.Resource) -> aws.iam.Role:
-    """The application's role: exactly the declared grants, nothing else."""
+def task_role(name: str, context: PlatformContext, grants: Sequence[Grant], parent: pulumi.Resource,
+              exec_log_group_arn: pulumi.Input[str] | None = None) -> ServiceRole:
+    """The application's role: exactly the declared grants, plus ECS Exec's channels and session logging when
+    ``exec_log_group_arn`` is given."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(f"{name}-task", assume_role_policy=_ecs_trust(context),
                         description=f"{name} task role", opts=opts)
-    if grants:
-        aws.iam.RolePolicy(f"{name}-task", role=role.id, policy=policy_document(grant_statements(grants)), opts=opts)
-    return role
+    statements = grant_statements(grants)
+    if exec_log_group_arn is not None:
+        statements += [
+            statement(list(EXEC_CHANNELS), ["*"], sid="ExecChannels"),
+            # DescribeLogGroups lists groups: it takes no single group as its resource.
+            statement(["logs:DescribeLogGroups"], [context.arn("logs", "log-group:*")], sid="ExecLogGroups"),
+            statement(["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                      [pulumi.Output.from_input(exec_log_group_arn).apply(lambda arn: f"{arn}:*")],
+                      sid="ExecSessionLogs"),
+        ]
+    policies: tuple[pulumi.Resource, ...] = ()
+    if statements:
+        policies = (aws.iam.RolePolicy(f"{name}-task", role=role.id, policy=policy_document(statements), opts=opts),)
+    return ServiceRole(role, policies)
 
 
 def execution_role(
@@ -84,9 +111,11 @@ def execution_role(
     log_group_arn: pulumi.Input[str],
     repository_arn: pulumi.Input[str] | None,
     secret_arns: Sequence[str],
+    kms_key_arns: Sequence[str] = (),
     parent: pulumi.Resource,
-) -> aws.iam.Role:
-    """The ECS agent's role for this service: pull its image, write its log group, read its secrets."""
+) -> ServiceRole:
+    """The ECS agent's role for this service: pull its image, write its log group, read its secrets (and decrypt
+    them with the customer-managed keys that protect them)."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(f"{name}-exec", assume_role_policy=_ecs_trust(context),
                         description=f"{name} task execution role", opts=opts)
@@ -105,5 +134,7 @@ def execution_role(
         statements.append(statement(["ssm:GetParameters"], ssm))
     if secretsmanager:
         statements.append(statement(["secretsmanager:GetSecretValue"], secretsmanager))
-    aws.iam.RolePolicy(f"{name}-exec", role=role.id, policy=policy_document(statements), opts=opts)
-    return role
+    if kms_key_arns:
+        statements.append(statement(["kms:Decrypt"], sorted(set(kms_key_arns))))
+    policy = aws.iam.RolePolicy(f"{name}-exec", role=role.id, policy=policy_document(statements), opts=opts)
+    return ServiceRole(role, (policy,))

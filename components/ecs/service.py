@@ -13,7 +13,18 @@ import pulumi
 import pulumi_aws as aws
 
 from components.ecs.roles import Grant, execution_role, task_role
+from components.network.egress import EgressRule
 from components.shared.context import PlatformContext
+
+#: Children the provider names ``<logical name>-<7 hex digits>``, with AWS's limit on that name: settings keep
+#: service names short enough for every one of them.
+AUTONAMED_CHILDREN = (
+    ("target group", "{name}-tg", 32),
+    ("task role", "{name}-task", 64),
+    ("execution role", "{name}-exec", 64),
+    ("security group", "{name}-sg", 255),
+    ("ECS service", "{name}", 255),
+)
 
 
 @dataclass(frozen=True)
@@ -22,8 +33,8 @@ class ContainerSpec:
 
     image: str | None
     """Image reference; None builds the service's own ECR repository and runs ``image_tag`` from it."""
-    image_tag: str = "latest"
-    """Tag in the service's own repository when ``image`` is None."""
+    image_tag: str | None = None
+    """Release tag in the service's own repository when ``image`` is None (immutable: one tag per release)."""
     port: int = 8080
     """Container port the load balancer forwards to."""
     cpu: int = 256
@@ -36,6 +47,8 @@ class ContainerSpec:
     """Environment variable name to SSM parameter or Secrets Manager ARN."""
     read_only_root_filesystem: bool = True
     """Mount the root filesystem read-only."""
+    secrets_kms_keys: tuple[str, ...] = ()
+    """Customer-managed KMS keys (ARNs) that encrypt the secrets: the execution role may decrypt with them."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,20 @@ class ServiceArgs:
     """Seconds the scheduler ignores failing load balancer health checks after a task starts."""
     grants: tuple[Grant, ...] = ()
     """What the task role may do."""
+    egress: tuple[EgressRule, ...] = ()
+    """Outbound rules beyond HTTPS (Fargate: on the task SG; EC2 services share the instances' SG, which the
+    capacity component owns)."""
+    enable_execute_command: bool = False
+    """Allow ECS Exec sessions; they are logged to ``exec_log_group_arn``."""
+    exec_log_group_arn: pulumi.Input[str] | None = None
+    """The cluster's ECS Exec log group (needed with ``enable_execute_command``)."""
+    wait_for_steady_state: bool = False
+    """Wait for each deployment to finish, and fail `pulumi up` when the circuit breaker rolled it back."""
+    endpoints_security_group_id: pulumi.Input[str] | None = None
+    """The VPC's interface endpoints' SG, when the VPC reaches AWS APIs through them: the task SG admits itself."""
+    depends_on: tuple[pulumi.Resource, ...] = ()
+    """What the ECS service needs first and outlives on destroy, e.g. the component that associates its capacity
+    providers with the cluster (a component stands for all its resources)."""
 
 
 def rolling_update_deadlocks(count: int, min_healthy_percent: int, max_percent: int) -> bool:
@@ -113,8 +140,10 @@ class ServiceBase(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         ctx, spec = args.context, args.container
 
+        # An explicit name: a replacement must delete the old group first, or the new one collides with it.
         log_group = aws.cloudwatch.LogGroup(name, name=f"/platform/{ctx.stack}/{name}",
-                                            retention_in_days=ctx.log_retention_days, opts=child)
+                                            retention_in_days=ctx.log_retention_days,
+                                            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         repository = None
         image: pulumi.Input[str] | None = spec.image
         if spec.image is None:
@@ -122,7 +151,7 @@ class ServiceBase(pulumi.ComponentResource):
                 name, name=f"{ctx.stack}/{name}", image_tag_mutability="IMMUTABLE", force_delete=not ctx.protect,
                 image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
                 encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="AES256")],
-                opts=pulumi.ResourceOptions(parent=self, protect=ctx.protect))
+                opts=pulumi.ResourceOptions(parent=self, protect=ctx.protect, delete_before_replace=True))
             aws.ecr.LifecyclePolicy(name, repository=repository.name, policy=json.dumps({"rules": [{
                 "rulePriority": 1, "description": "keep the newest 50 images",
                 "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 50},
@@ -131,8 +160,11 @@ class ServiceBase(pulumi.ComponentResource):
 
         exec_role = execution_role(name, ctx, log_group_arn=log_group.arn,
                                    repository_arn=repository.arn if repository else None,
-                                   secret_arns=list(spec.secrets.values()), parent=self)
-        app_role = task_role(name, ctx, args.grants, parent=self)
+                                   secret_arns=list(spec.secrets.values()), kms_key_arns=spec.secrets_kms_keys,
+                                   parent=self)
+        app_role = task_role(name, ctx, args.grants, parent=self,
+                             exec_log_group_arn=args.exec_log_group_arn if args.enable_execute_command else None)
+        role_policies = [*exec_role.policies, *app_role.policies]
         net = self._networking(name, args)
 
         container_definitions = pulumi.Output.all(image=image, log_group=log_group.name).apply(
@@ -141,11 +173,11 @@ class ServiceBase(pulumi.ComponentResource):
         task = aws.ecs.TaskDefinition(
             name, family=f"{ctx.stack}-{name}", network_mode=net.network_mode,
             requires_compatibilities=list(net.compatibilities), cpu=str(spec.cpu), memory=str(spec.memory),
-            execution_role_arn=exec_role.arn, task_role_arn=app_role.arn,
+            execution_role_arn=exec_role.role.arn, task_role_arn=app_role.role.arn,
             container_definitions=container_definitions,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX",
                                                                        cpu_architecture="X86_64"),
-            opts=child)
+            opts=pulumi.ResourceOptions(parent=self, depends_on=role_policies))
 
         target_group = aws.lb.TargetGroup(
             f"{name}-tg", vpc_id=args.vpc_id, port=spec.port, protocol="HTTP", target_type=net.target_type,
@@ -171,10 +203,15 @@ class ServiceBase(pulumi.ComponentResource):
             health_check_grace_period_seconds=args.health_check_grace_period,
             load_balancers=[aws.ecs.ServiceLoadBalancerArgs(target_group_arn=target_group.arn, container_name=name,
                                                             container_port=spec.port)],
-            propagate_tags="SERVICE", enable_ecs_managed_tags=True, wait_for_steady_state=False,
+            propagate_tags="SERVICE", enable_ecs_managed_tags=True,
+            enable_execute_command=args.enable_execute_command,
+            wait_for_steady_state=args.wait_for_steady_state,
+            # The provider changes a capacity provider strategy only together with a new deployment.
+            force_new_deployment=True,
             **net.service_args,
             # The scaler owns the running count once the service exists.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[rule], ignore_changes=["desiredCount"]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[rule, *role_policies, *args.depends_on],
+                                        ignore_changes=["desiredCount"]),
         )
 
         resource_id = pulumi.Output.all(args.cluster_name, service.name).apply(lambda v: f"service/{v[0]}/{v[1]}")
@@ -194,18 +231,35 @@ class ServiceBase(pulumi.ComponentResource):
 
         self.service_name = service.name
         self.task_definition_arn = task.arn
-        self.task_role_arn = app_role.arn
+        self.task_role_arn = app_role.role.arn
         self.target_group_arn = target_group.arn
         self.log_group_name = log_group.name
         self.repository_url = repository.repository_url if repository else None
-        self.register_outputs({
+        outputs: dict[str, Any] = {
             "serviceName": self.service_name, "taskDefinitionArn": self.task_definition_arn,
             "taskRoleArn": self.task_role_arn, "targetGroupArn": self.target_group_arn,
             "logGroupName": self.log_group_name, "repositoryUrl": self.repository_url,
-        })
+        }
+        if args.wait_for_steady_state:
+            # The provider waits for a steady state, which a rolled-back deployment also reaches: compare what the
+            # service runs with what was asked for, and fail the update when they differ.
+            outputs["deployedTaskDefinitionArn"] = pulumi.Output.all(service.task_definition, task.arn).apply(
+                lambda arns: deployed_task_definition(name, arns[0], arns[1]))
+        self.register_outputs(outputs)
 
     def _networking(self, name: str, args: ServiceArgs) -> TaskNetworking:
         raise NotImplementedError
+
+
+def deployed_task_definition(name: str, running: str, requested: str) -> str:
+    """``running`` when it is the ``requested`` task definition; an error naming both when the deployment was
+    rolled back."""
+    if running != requested:
+        raise pulumi.RunError(
+            f"service {name}: the deployment of {requested} did not complete: the circuit breaker rolled the service "
+            f"back to {running}. Check the service's events and the tasks' stopped reasons, fix, and run pulumi up "
+            f"again.")
+    return running
 
 
 def container_definition(name: str, spec: ContainerSpec, image: str, log_group: str, region: str,
@@ -235,3 +289,7 @@ def _validate(name: str, args: ServiceArgs) -> None:
                          f"the maximum down)")
     if not 1 <= args.container.port <= 65535:
         raise ValueError(f"service {name}: port must be 1..65535 (got {args.container.port})")
+    if args.container.image is None and not args.container.image_tag:
+        raise ValueError(f"service {name}: needs image, or image_tag in its own repository")
+    if args.enable_execute_command and args.exec_log_group_arn is None:
+        raise ValueError(f"service {name}: enable_execute_command needs exec_log_group_arn (sessions are logged)")

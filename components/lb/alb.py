@@ -13,6 +13,18 @@ from components.shared.iam import policy_document
 TYPE = "platform:lb:ApplicationLoadBalancer"
 #: TLS 1.2+ with forward secrecy; TLS 1.3 where the client has it (ELB security policies).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+#: Listener rule priorities (ELB allows 1..50000): the platform's own services use the first range; the rest is
+#: left to other projects that attach rules to the shared listener (a stack output says so).
+PLATFORM_RULE_PRIORITIES = range(1, 1000)
+SHARED_RULE_PRIORITIES = range(1000, 50001)
+#: Regions where load balancers deliver access logs as the service principal
+#: ``logdelivery.elasticloadbalancing.amazonaws.com`` instead of a regional ELB account: those opened since August
+#: 2022 (ELB user guide, "Access logs for your Application Load Balancer", bucket permissions; as of 2026-11).
+#: Every other region's account comes from the provider (``aws.elb.get_service_account``).
+LOG_DELIVERY_PRINCIPAL_REGIONS = frozenset({
+    "ap-east-2", "ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1",
+    "eu-central-2", "eu-south-2", "il-central-1", "me-central-1", "mx-central-1",
+})
 
 
 @dataclass(frozen=True)
@@ -121,21 +133,22 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                 BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="AES256"))],
             opts=child)
-        # Regions older than August 2022 deliver as the regional ELB account (the provider's data source knows
-        # it); newer ones, which the data source does not list, as the log-delivery service principal.
         objects = bucket.arn.apply(lambda arn: f"{arn}/{name}/AWSLogs/{context.account_id}/*")
-        writers = []
-        try:
-            elb_account = aws.elb.get_service_account(region=context.region, opts=pulumi.InvokeOptions(parent=self))
-            writers.append({"Sid": "ElbAccountWrite", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
-                            "Action": "s3:PutObject", "Resource": objects})
-        except Exception:  # noqa: BLE001 - "unsupported region": the service principal alone applies
-            pass
+        if context.region in LOG_DELIVERY_PRINCIPAL_REGIONS:
+            writer: dict = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+        else:
+            try:
+                elb_account = aws.elb.get_service_account(region=context.region,
+                                                          opts=pulumi.InvokeOptions(parent=self))
+            except Exception as exc:  # noqa: BLE001 - any failure: say what is missing, never drop the grant
+                raise pulumi.RunError(
+                    f"ApplicationLoadBalancer {name}: access logs in {context.region} need the region's ELB "
+                    f"log-delivery account, and the provider does not know it ({exc}). If the region opened after "
+                    f"August 2022, add it to LOG_DELIVERY_PRINCIPAL_REGIONS.") from exc
+            writer = {"AWS": elb_account.arn}
         policy = aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=policy_document([
-            *writers,
-            {"Sid": "LogDeliveryWrite", "Effect": "Allow",
-             "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
-             "Action": "s3:PutObject", "Resource": objects},
+            {"Sid": "LogDeliveryWrite", "Effect": "Allow", "Principal": writer, "Action": "s3:PutObject",
+             "Resource": objects},
             {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
              "Resource": [bucket.arn, bucket.arn.apply(lambda arn: f"{arn}/*")],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}},

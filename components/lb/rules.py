@@ -32,11 +32,3 @@ def allow_alb_to_targets(
         to_port=to_port, description=f"tcp {ports} to {name}", opts=opts,
     )
 
-
-def allow_https_egress(name: str, security_group_id: pulumi.Input[str], parent: pulumi.Resource) -> None:
-    """Outbound HTTPS for workloads: ECR, CloudWatch Logs, Secrets Manager, SSM (via NAT or endpoints)."""
-    aws.vpc.SecurityGroupEgressRule(
-        f"{name}-https-out", security_group_id=security_group_id, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
-        from_port=443, to_port=443, description="HTTPS to AWS APIs and registries",
-        opts=pulumi.ResourceOptions(parent=parent),
-    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.network.endpoints import InterfaceEndpoints, InterfaceEndpointsArgs, endpoint_service_name
 from components.shared.context import PlatformContext
 from components.shared.iam import policy_document, statement, trust_policy
 
@@ -32,6 +33,9 @@ class VpcArgs:
     """Private subnet egress: none, single (one NAT gateway) or per-az (one per zone, zone-independent)."""
     flow_logs: bool = False
     """Record flow logs of all traffic to a CloudWatch log group."""
+    interface_endpoints: tuple[str, ...] = ()
+    """AWS services (``ecr.api``, ``logs``, …) to reach through interface endpoints in the private subnets; needed
+    when there is no NAT gateway."""
 
 
 def subnet_cidrs(cidr_block: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -47,6 +51,8 @@ class Vpc(pulumi.ComponentResource):
     cidr_block: pulumi.Output[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
+    endpoints_security_group_id: pulumi.Output[str] | None
+    """The interface endpoints' SG (None without endpoints): clients admit themselves on 443."""
 
     def __init__(self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         azs = args.availability_zones
@@ -113,10 +119,17 @@ class Vpc(pulumi.ComponentResource):
             private_rts.append(rt)
 
         # S3 through a gateway endpoint: ECR image layers and S3 traffic skip the NAT gateways.
-        aws.ec2.VpcEndpoint(f"{name}-s3", vpc_id=vpc.id, service_name=f"com.amazonaws.{args.context.region}.s3",
+        aws.ec2.VpcEndpoint(f"{name}-s3", vpc_id=vpc.id, service_name=endpoint_service_name("s3", "Gateway", self),
                             vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
                             tags={"Name": f"{name}-s3"}, opts=child)
 
+        endpoints = None
+        if args.interface_endpoints:
+            endpoints = InterfaceEndpoints(
+                f"{name}-endpoints",
+                InterfaceEndpointsArgs(context=args.context, vpc_id=vpc.id, subnet_ids=[s.id for s in private_subnets],
+                                       services=args.interface_endpoints),
+                opts=child)
         if args.flow_logs:
             self._flow_logs(name, args.context, vpc, child)
 
@@ -124,28 +137,38 @@ class Vpc(pulumi.ComponentResource):
         self.cidr_block = vpc.cidr_block
         self.public_subnet_ids = pulumi.Output.all(*[s.id for s in public_subnets])
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])
+        self.endpoints_security_group_id = endpoints.security_group_id if endpoints else None
         self.register_outputs({
             "vpcId": self.vpc_id, "cidrBlock": self.cidr_block,
             "publicSubnetIds": self.public_subnet_ids, "privateSubnetIds": self.private_subnet_ids,
+            "endpointsSecurityGroupId": self.endpoints_security_group_id,
         })
 
     def _flow_logs(self, name: str, context: PlatformContext, vpc: aws.ec2.Vpc, child: pulumi.ResourceOptions) -> None:
+        """Flow logs to CloudWatch Logs with the role AWS documents ("IAM role for publishing flow logs to
+        CloudWatch Logs"): its five actions, scoped to this log group where the action allows it, and a trust
+        limited to this account's flow logs."""
         group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/platform/{context.stack}/{name}/flow-logs",
-                                        retention_in_days=context.log_retention_days, opts=child)
+                                        retention_in_days=context.log_retention_days,
+                                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         role = aws.iam.Role(
             f"{name}-flow-logs",
             assume_role_policy=trust_policy("vpc-flow-logs.amazonaws.com", context.account_id,
-                                            f"arn:aws:ec2:{context.region}:{context.account_id}:vpc-flow-log/*"),
+                                            context.arn("ec2", "vpc-flow-log/*")),
             opts=child,
         )
-        aws.iam.RolePolicy(
+        policy = aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
             policy=policy_document([
-                statement(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                          [group.arn.apply(lambda arn: f"{arn}:*")]),
+                statement(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+                           "logs:DescribeLogStreams"], [group.arn, group.arn.apply(lambda arn: f"{arn}:*")]),
+                # DescribeLogGroups lists groups: it takes no single group as its resource.
+                statement(["logs:DescribeLogGroups"], [context.arn("logs", "log-group:*")]),
             ]),
             opts=child,
         )
+        # The flow log starts delivering at once: its role must already hold its permissions.
         aws.ec2.FlowLog(f"{name}-flow-logs", vpc_id=vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
-                        log_destination=group.arn, iam_role_arn=role.arn, max_aggregation_interval=60, opts=child)
+                        log_destination=group.arn, iam_role_arn=role.arn, max_aggregation_interval=60,
+                        opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))

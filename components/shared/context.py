@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,3 +18,16 @@ class PlatformContext:
     """Retention of every log group."""
     protect: bool
     """Protect stateful resources from deletion."""
+    partition: str = "aws"
+    """ARN partition of the region: aws, aws-cn, aws-us-gov, …"""
+    tags: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """The stack's tags, for what the provider's default tags do not reach (launch template tag specifications)."""
+
+    def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
+        """``arn:<partition>:<service>:<region>:<account>:<resource>`` in the stack's partition."""
+        return (f"arn:{self.partition}:{service}:{self.region if region else ''}:"
+                f"{self.account_id if account else ''}:{resource}")
+
+    def managed_policy(self, name: str) -> str:
+        """The ARN of an AWS managed policy, e.g. ``service-role/AmazonEC2ContainerServiceforEC2Role``."""
+        return f"arn:{self.partition}:iam::aws:policy/{name}"

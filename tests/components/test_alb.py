@@ -8,9 +8,12 @@ import json
 
 import pytest
 
+from components.lb import alb as alb_module
 from components.lb.alb import TYPE, ApplicationLoadBalancer, ApplicationLoadBalancerArgs
+from components.shared.context import PlatformContext
 from preflight.engine import ACCOUNT_ID, Recording, Registration
-from tests.mocks import context, of_type, one, record, record_failure, ref, refs
+from tests.mocks import context as make_context
+from tests.mocks import of_type, one, record, record_failure, ref, refs
 
 CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 SUBNETS = ("subnet-a", "subnet-b")
@@ -33,13 +36,21 @@ CIDR_SETS = (("0.0.0.0/0",), ("0.0.0.0/0", "::/0"), ("10.0.0.0/8", "192.168.0.0/
 
 @functools.cache
 def build(certificate: bool = True, allow_plain_http: bool = False, cidrs: tuple[str, ...] = ("0.0.0.0/0",),
-          deletion_protection: bool = False, access_logs: bool = False, protect: bool = False) -> Recording:
+          deletion_protection: bool = False, access_logs: bool = False, protect: bool = False,
+          context: PlatformContext | None = None) -> Recording:
     """One load balancer named web in vpc-1 over two public subnets."""
-    args = ApplicationLoadBalancerArgs(
-        context=context(protect=protect), vpc_id="vpc-1", subnet_ids=list(SUBNETS), allowed_cidrs=cidrs,
+    lb_args = args(certificate, allow_plain_http, cidrs, deletion_protection, access_logs,
+                   context or make_context(protect=protect))
+    return record(lambda: ApplicationLoadBalancer("web", lb_args))
+
+
+def args(certificate: bool = True, allow_plain_http: bool = False, cidrs: tuple[str, ...] = ("0.0.0.0/0",),
+         deletion_protection: bool = False, access_logs: bool = False,
+         context: PlatformContext | None = None) -> ApplicationLoadBalancerArgs:
+    return ApplicationLoadBalancerArgs(
+        context=context or make_context(), vpc_id="vpc-1", subnet_ids=list(SUBNETS), allowed_cidrs=cidrs,
         certificate_arn=CERT if certificate else None, allow_plain_http=allow_plain_http,
         deletion_protection=deletion_protection, access_logs=access_logs)
-    return record(lambda: ApplicationLoadBalancer("web", args))
 
 
 
@@ -115,7 +126,7 @@ def test_a_certificate_wins_over_allow_plain_http():
     ({"allowed_cidrs": ()}, "ApplicationLoadBalancer web: allowed_cidrs must not be empty"),
 ], ids=["no-certificate", "plain-http-refused", "no-cidrs"])
 def test_argument_errors(changes: dict, message: str):
-    values = {"context": context(), "vpc_id": "vpc-1", "subnet_ids": list(SUBNETS), "certificate_arn": CERT,
+    values = {"context": make_context(), "vpc_id": "vpc-1", "subnet_ids": list(SUBNETS), "certificate_arn": CERT,
               **changes}
     exc, registered = record_failure(lambda: ApplicationLoadBalancer("web", ApplicationLoadBalancerArgs(**values)))
     assert isinstance(exc, ValueError), repr(exc)
@@ -221,15 +232,29 @@ def test_log_bucket_policy_lets_only_elb_log_delivery_write_under_the_prefix():
     assert refs(rec, policy, "policy") == [bucket], policy.urn
     arn = bucket.outputs["arn"]
     objects = f"{arn}/web/AWSLogs/{ACCOUNT_ID}/*"
-    allows = [st for st in by_sid.values() if st["Effect"] == "Allow"]
-    assert sorted(by_sid) == ["DenyInsecureTransport", "ElbAccountWrite", "LogDeliveryWrite"], policy.urn
-    assert len(allows) == 2, policy.urn
-    assert by_sid["ElbAccountWrite"] == {"Sid": "ElbAccountWrite", "Effect": "Allow",
-                                         "Principal": {"AWS": ELB_ACCOUNT_EU_WEST_1},
-                                         "Action": "s3:PutObject", "Resource": objects}, policy.urn
+    assert sorted(by_sid) == ["DenyInsecureTransport", "LogDeliveryWrite"], policy.urn
+    # eu-west-1 opened before August 2022: its regional ELB account delivers the logs.
     assert by_sid["LogDeliveryWrite"] == {"Sid": "LogDeliveryWrite", "Effect": "Allow",
-                                          "Principal": {"Service": LOG_DELIVERY},
+                                          "Principal": {"AWS": ELB_ACCOUNT_EU_WEST_1},
                                           "Action": "s3:PutObject", "Resource": objects}, policy.urn
+
+
+@pytest.mark.parametrize("region", ["eu-central-2", "il-central-1", "mx-central-1"])
+def test_log_bucket_policy_in_newer_regions_names_the_log_delivery_service(region: str):
+    rec = build(access_logs=True, context=make_context(region=region))
+    policy, by_sid = bucket_policy(rec)
+    assert by_sid["LogDeliveryWrite"]["Principal"] == {"Service": LOG_DELIVERY}, policy.urn
+
+
+def test_log_delivery_account_lookup_that_fails_stops_the_program(monkeypatch):
+    def unknown(**_: object) -> None:
+        raise Exception("invoke of aws:elb/getServiceAccount:getServiceAccount failed: Unknown region")
+
+    monkeypatch.setattr(alb_module.aws.elb, "get_service_account", unknown)
+    error, registered = record_failure(lambda: ApplicationLoadBalancer("web", args(access_logs=True)))
+    assert "access logs in eu-west-1 need the region's ELB log-delivery account" in str(error)
+    assert "Unknown region" in str(error)
+    assert not [r for r in registered if r.type == BUCKET_POLICY], "no bucket policy without its writer"
 
 
 def test_log_bucket_policy_denies_insecure_transport():
@@ -269,7 +294,7 @@ def test_two_load_balancers_do_not_collide():
     def program() -> None:
         for name in ("public", "partner"):
             ApplicationLoadBalancer(name, ApplicationLoadBalancerArgs(
-                context=context(), vpc_id="vpc-1", subnet_ids=list(SUBNETS), certificate_arn=CERT,
+                context=make_context(), vpc_id="vpc-1", subnet_ids=list(SUBNETS), certificate_arn=CERT,
                 allowed_cidrs=("0.0.0.0/0", "::/0"), access_logs=True))
 
     rec = record(program)

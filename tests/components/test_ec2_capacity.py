@@ -10,6 +10,7 @@ import pytest
 from pulumi.runtime.mocks import MockCallArgs
 
 from components.ecs.ec2_capacity import AMI_PARAMETER, TYPE, Ec2Capacity, Ec2CapacityArgs
+from components.network.egress import EgressRule
 from preflight.engine import ACCOUNT_ID, PlatformMocks, Recording, Registration
 from tests.mocks import REGION, context, of_type, one, record, record_failure, ref, refs
 
@@ -29,13 +30,21 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 
 
+TAGS = (("team", "platform"), ("stack", "test"))
+ENDPOINTS_SG = "sg-0e0e0e0e0e0e0e0e0"
+DB_SG = "sg-0d0d0d0d0d0d0d0d0"
+
+
 @functools.cache
 def build(min_size: int = 1, max_size: int = 4, target_capacity: int = 100, protect: bool = False,
-          instance_type: str = "t3.medium") -> Recording:
+          instance_type: str = "t3.medium", ami_id: str | None = None, egress: tuple[EgressRule, ...] = (),
+          endpoints: bool = False, partition: str = "aws") -> Recording:
     """One Ec2Capacity named cap, joining CLUSTER_NAME, in three private subnets behind ALB_SG."""
-    args = Ec2CapacityArgs(context=context(), cluster_name=CLUSTER_NAME, vpc_id="vpc-1", subnet_ids=list(SUBNETS),
-                           alb_security_group_id=ALB_SG, instance_type=instance_type, min_size=min_size,
-                           max_size=max_size, target_capacity=target_capacity, managed_termination_protection=protect)
+    args = Ec2CapacityArgs(context=context(tags=dict(TAGS), partition=partition), cluster_name=CLUSTER_NAME,
+                           vpc_id="vpc-1", subnet_ids=list(SUBNETS), alb_security_group_id=ALB_SG,
+                           instance_type=instance_type, min_size=min_size, max_size=max_size,
+                           target_capacity=target_capacity, managed_termination_protection=protect, ami_id=ami_id,
+                           egress=egress, endpoints_security_group_id=ENDPOINTS_SG if endpoints else None)
     return record(lambda: Ec2Capacity("cap", args))
 
 
@@ -120,7 +129,9 @@ def test_group_spans_the_subnets_with_min_and_max(min_size: int, max_size: int):
     assert group.inputs["minSize"] == min_size, group.urn
     assert group.inputs["maxSize"] == max_size, group.urn
     assert "desiredCapacity" not in group.inputs, group.urn  # managed scaling owns it
-    assert group.inputs["launchTemplate"] == {"id": template.id, "version": "$Latest"}, group.urn
+    # The template's latest version, not "$Latest": a new version changes the group and starts an instance refresh.
+    version = str(int(template.outputs["latestVersion"]))
+    assert group.inputs["launchTemplate"] == {"id": template.id, "version": version}, group.urn
     assert refs(rec, group, "launchTemplate") == [template], group.urn
     assert "availabilityZones" not in group.inputs, group.urn
 
@@ -137,13 +148,68 @@ def test_scale_in_protection_follows_managed_termination_protection(protect: boo
     rec = build(protect=protect)
     group, provider = one(rec, GROUP), one(rec, PROVIDER)
     assert group.inputs["protectFromScaleIn"] is protect, group.urn
-    assert group.inputs["forceDelete"] is (not protect), group.urn
+    # Destroy terminates protected instances too: the services and the capacity provider go first.
+    assert group.inputs["forceDelete"] is True, group.urn
     asg = provider.inputs["autoScalingGroupProvider"]
     assert asg["managedTerminationProtection"] == ("ENABLED" if protect else "DISABLED"), provider.urn
 
 
-# ignoreChanges ["desiredCapacity"] on the group is not asserted: preflight.engine.Registration does not record
-# the request's ignoreChanges.
+def test_instance_refresh_replaces_instances_without_losing_capacity():
+    group = one(build(), GROUP)
+    assert group.inputs["instanceRefresh"] == {
+        "strategy": "Rolling",
+        "preferences": {"minHealthyPercentage": 100, "maxHealthyPercentage": 200, "instanceWarmup": "120",
+                        "scaleInProtectedInstances": "Refresh", "standbyInstances": "Terminate",
+                        "skipMatching": True},
+    }, group.urn
+
+
+def test_group_waits_for_the_instance_role_policy():
+    rec = build()
+    group, attachment = one(rec, GROUP), one(rec, ATTACHMENT)
+    assert attachment.urn in group.dependencies, group.urn
+
+
+def test_pinned_ami_replaces_the_ssm_lookup(monkeypatch):
+    calls: list[str] = []
+    original = PlatformMocks.call
+    monkeypatch.setattr(PlatformMocks, "call", lambda self, a: calls.append(a.token) or original(self, a))
+    template = one(build(ami_id="ami-0123456789abcdef0"), TEMPLATE)
+    assert template.inputs["imageId"] == "ami-0123456789abcdef0", template.urn
+    assert "aws:ssm/getParameter:getParameter" not in calls
+
+
+def test_instances_and_volumes_carry_the_stack_tags():
+    template = one(build(), TEMPLATE)
+    expected = {**dict(TAGS), "Name": "cap"}
+    assert template.inputs["tagSpecifications"] == [
+        {"resourceType": kind, "tags": expected} for kind in ("instance", "volume", "network-interface")
+    ], template.urn
+
+
+def test_instance_policy_arn_follows_the_partition():
+    attachment = one(build(partition="aws-cn"), ATTACHMENT)
+    assert attachment.inputs["policyArn"] == \
+        "arn:aws-cn:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role", attachment.urn
+
+
+def test_declared_egress_lands_on_the_instance_sg():
+    rule = EgressRule("tcp", 5432, 5432, security_group_id=DB_SG, description="orders database")
+    rec = build(egress=(rule,))
+    sg = instance_sg(rec)
+    [extra] = [r for r in of_type(rec, EGRESS) if r.inputs.get("referencedSecurityGroupId") == DB_SG]
+    assert ref(rec, extra, "securityGroupId") == sg, extra.urn
+    assert (extra.inputs["ipProtocol"], extra.inputs["fromPort"], extra.inputs["toPort"]) == ("tcp", 5432, 5432)
+    assert extra.inputs["description"] == "orders database", extra.urn
+    assert extra.name == f"cap-out-tcp-5432-{DB_SG}", extra.urn
+
+
+def test_instances_admit_themselves_to_the_interface_endpoints():
+    rec = build(endpoints=True)
+    [rule] = [r for r in of_type(rec, INGRESS) if r.inputs["securityGroupId"] == ENDPOINTS_SG]
+    assert ref(rec, rule, "referencedSecurityGroupId") == instance_sg(rec), rule.urn
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
+    assert not [r for r in of_type(build(), INGRESS) if r.inputs["securityGroupId"] == ENDPOINTS_SG]
 
 
 # ---- capacity provider -------------------------------------------------------------------------------------

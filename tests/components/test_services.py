@@ -14,7 +14,10 @@ from components.ecs.ec2_service import Ec2Service
 from components.ecs.fargate_service import FargateService
 from components.ecs.roles import Grant
 from components.ecs.service import ContainerSpec, ServiceArgs, rolling_update_deadlocks
+from components.network.egress import EgressRule
+from preflight import engine
 from preflight.engine import ACCOUNT_ID, Recording, Registration
+from settings.services import max_name_length
 from tests.mocks import REGION, context, of_type, one, record, record_failure, ref, refs
 
 CLUSTER_NAME = "platform"
@@ -50,14 +53,14 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 CONTAINER_FIELDS = ("image", "image_tag", "port", "cpu", "memory", "environment", "secrets",
-                    "read_only_root_filesystem")
+                    "read_only_root_filesystem", "secrets_kms_keys")
 MAPPINGS = ("environment", "secrets")
 
 
 def service_args(**changes: Any) -> ServiceArgs:
     """ServiceArgs for a service named api on port PORT at /api/*; ``changes`` may name ContainerSpec fields
     (environment and secrets as tuples of pairs) or ServiceArgs fields."""
-    spec_values: dict[str, Any] = {"image": None, "port": PORT}
+    spec_values: dict[str, Any] = {"image": None, "image_tag": "1.4.2", "port": PORT}
     args_values: dict[str, Any] = {
         "context": context(), "cluster_arn": CLUSTER_ARN, "cluster_name": CLUSTER_NAME, "vpc_id": "vpc-1",
         "listener_arn": LISTENER_ARN, "alb_security_group_id": ALB_SG, "path": "/api/*", "priority": 20,
@@ -388,7 +391,7 @@ def test_container_definition(kind: str):
     task, definition = container(rec)
     group, repository = one(rec, LOG_GROUP), one(rec, REPOSITORY)
     assert definition["name"] == "api" and definition["essential"] is True, task.urn
-    assert definition["image"] == f"{repository.outputs['repositoryUrl']}:latest", task.urn
+    assert definition["image"] == f"{repository.outputs['repositoryUrl']}:1.4.2", task.urn
     assert definition["secrets"] == [{"name": k, "valueFrom": v} for k, v in sorted(SECRETS)], task.urn
     assert definition["environment"] == [{"name": k, "value": v} for k, v in sorted(ENVIRONMENT)], task.urn
     assert definition["privileged"] is False, task.urn
@@ -593,3 +596,136 @@ def test_two_services_of_each_kind_do_not_collide():
     assert len(urns) == len(set(urns)), [u for u in urns if urns.count(u) > 1]
     families = [r.inputs["family"] for r in rec.by_type(TASK)]
     assert len(families) == len(set(families)) == 4, families
+
+
+# ---- updates, IAM ordering, exec, egress -----------------------------------------------------------------------
+
+EXEC_LOG_GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/platform/test/cluster/exec"
+KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+DB_SG = "sg-0d0d0d0d0d0d0d0d0"
+ENDPOINTS_SG = "sg-0e0e0e0e0e0e0e0e0"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_capacity_provider_strategy_changes_come_with_a_new_deployment(kind: str):
+    service = one(build(kind), SERVICE)
+    assert service.inputs["capacityProviderStrategies"], service.urn
+    assert service.inputs["forceNewDeployment"] is True, service.urn
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_task_definition_and_service_wait_for_both_role_policies(kind: str):
+    rec = build(kind, grants=(Grant("s3-read", BUCKET_ARN),))
+    policies = {p.urn for p in of_type(rec, ROLE_POLICY)}
+    assert len(policies) == 2
+    for r in (one(rec, TASK), one(rec, SERVICE)):
+        assert policies <= set(r.dependencies), r.urn
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("wait", [False, True])
+def test_wait_for_steady_state_follows_the_args(kind: str, wait: bool):
+    service = one(build(kind, wait_for_steady_state=wait), SERVICE)
+    assert service.inputs["waitForSteadyState"] is wait, service.urn
+
+
+def test_a_rolled_back_deployment_fails_the_update(monkeypatch):
+    """The provider reports the service steady after a circuit-breaker rollback: the component compares what runs
+    with what was asked for."""
+    stock = engine.PlatformMocks.new_resource
+
+    def rolled_back(self, args):
+        rid, state = stock(self, args)
+        if args.typ == SERVICE:
+            state = {**state, "taskDefinition": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task-definition/test-api:7"}
+        return rid, state
+
+    monkeypatch.setattr(engine.PlatformMocks, "new_resource", rolled_back)
+    args = service_args(wait_for_steady_state=True)
+    error, _ = record_failure(lambda: make("fargate", args))
+    assert "service api: the deployment of arn:aws:ecs:eu-west-1:123456789012:task-definition/test-api:1 did not " \
+           "complete: the circuit breaker rolled the service back to " \
+           "arn:aws:ecs:eu-west-1:123456789012:task-definition/test-api:7" in str(error)
+    # Without waiting there is nothing to compare: the update reports what it started.
+    record(lambda: make("fargate", service_args(wait_for_steady_state=False)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_exec_sessions_get_channels_and_logs_on_the_task_role(kind: str):
+    rec = build(kind, enable_execute_command=True, exec_log_group_arn=EXEC_LOG_GROUP_ARN,
+                read_only_root_filesystem=False)
+    service = one(rec, SERVICE)
+    assert service.inputs["enableExecuteCommand"] is True, service.urn
+    task_policy = next(p for p in of_type(rec, ROLE_POLICY) if p.name == "api-task")
+    by_sid = {st.get("Sid"): st for st in json.loads(task_policy.inputs["policy"])["Statement"]}
+    assert by_sid["ExecChannels"]["Action"] == ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                                                "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]
+    assert by_sid["ExecChannels"]["Resource"] == ["*"]
+    assert by_sid["ExecSessionLogs"]["Resource"] == [f"{EXEC_LOG_GROUP_ARN}:*"]
+    assert by_sid["ExecLogGroups"] == {"Sid": "ExecLogGroups", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
+                                       "Resource": [f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:*"]}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_exec_no_channels(kind: str):
+    rec = build(kind)
+    assert one(rec, SERVICE).inputs["enableExecuteCommand"] is False
+    assert not [p for p in of_type(rec, ROLE_POLICY) if p.name == "api-task"]
+
+
+def test_exec_without_its_log_group_is_refused():
+    error, registered = record_failure(lambda: make("fargate", service_args(enable_execute_command=True)))
+    assert "enable_execute_command needs exec_log_group_arn" in str(error)
+    assert registered == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_execution_role_may_decrypt_with_the_secrets_keys(kind: str):
+    rec = build(kind, secrets=SECRETS[:1], secrets_kms_keys=(KMS_KEY,))
+    exec_policy = next(p for p in of_type(rec, ROLE_POLICY) if p.name == "api-exec")
+    statements = json.loads(exec_policy.inputs["policy"])["Statement"]
+    assert {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [KMS_KEY]} in statements, exec_policy.urn
+
+
+def test_trust_follows_the_partition():
+    rec = build("fargate", context=context(region="cn-north-1", partition="aws-cn"))
+    for role in of_type(rec, ROLE):
+        trust = json.loads(role.inputs["assumeRolePolicy"])
+        assert trust["Statement"][0]["Condition"]["ArnLike"] == {
+            "aws:SourceArn": f"arn:aws-cn:ecs:cn-north-1:{ACCOUNT_ID}:*"}, role.urn
+
+
+def test_fargate_egress_rules_land_on_the_task_sg():
+    rule = EgressRule("tcp", 5432, 5432, security_group_id=DB_SG)
+    rec = build("fargate", egress=(rule,))
+    sg = one(rec, SG)
+    [extra] = [r for r in of_type(rec, EGRESS) if r.inputs.get("referencedSecurityGroupId") == DB_SG]
+    assert ref(rec, extra, "securityGroupId") == sg, extra.urn
+    assert extra.inputs["description"] == f"tcp 5432 to {DB_SG}", extra.urn
+
+
+def test_ec2_services_leave_egress_to_the_instances():
+    rule = EgressRule("tcp", 5432, 5432, security_group_id=DB_SG)
+    error, registered = record_failure(lambda: make("ec2", service_args(egress=(rule,))))
+    assert "give egress rules to Ec2Capacity" in str(error)
+    assert registered == []
+
+
+def test_fargate_tasks_admit_themselves_to_the_interface_endpoints():
+    rec = build("fargate", endpoints_security_group_id=ENDPOINTS_SG)
+    [rule] = [r for r in of_type(rec, INGRESS) if r.inputs["securityGroupId"] == ENDPOINTS_SG]
+    assert ref(rec, rule, "referencedSecurityGroupId") == one(rec, SG), rule.urn
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (443, 443), rule.urn
+
+
+def test_the_longest_allowed_name_fits_every_auto_named_child():
+    """Physical names are "<logical>-<7 hex>" (the mocks do the same): each within AWS's limit for its kind."""
+    name = "a" * max_name_length()
+    limits = {TARGET_GROUP: 32, ROLE: 64, SG: 255, SERVICE: 255}
+    for kind in KINDS:
+        rec = record(lambda: make(kind, service_args(), name=name))  # noqa: B023 - called at once
+        for r in rec.resources:
+            if r.type in limits:
+                physical = r.outputs.get("name") or r.id
+                assert len(physical) <= limits[r.type], f"{r.urn}: {physical}"
+                assert len(r.name) + len("-0123abc") <= limits[r.type], r.urn

@@ -37,10 +37,13 @@ AZ_COUNTS = range(2, 7)
 
 @functools.cache
 def build(az_count: int = 2, nat: str = "single", flow_logs: bool = False, cidr: str = CIDR, protect: bool = False,
-          log_retention_days: int = 30, region: str = "eu-west-1") -> Recording:
+          log_retention_days: int = 30, region: str = "eu-west-1", partition: str = "aws",
+          endpoints: tuple[str, ...] = ()) -> Recording:
     """One Vpc named net; its outputs exported as vpcId, cidrBlock, publicSubnetIds, privateSubnetIds."""
-    args = VpcArgs(context=context(protect=protect, log_retention_days=log_retention_days, region=region),
-                   cidr_block=cidr, availability_zones=ZONES[:az_count], nat_strategy=nat, flow_logs=flow_logs)
+    args = VpcArgs(context=context(protect=protect, log_retention_days=log_retention_days, region=region,
+                                   partition=partition),
+                   cidr_block=cidr, availability_zones=ZONES[:az_count], nat_strategy=nat, flow_logs=flow_logs,
+                   interface_endpoints=endpoints)
 
     def program() -> None:
         vpc = Vpc("net", args)
@@ -49,7 +52,7 @@ def build(az_count: int = 2, nat: str = "single", flow_logs: bool = False, cidr:
         pulumi.export("publicSubnetIds", vpc.public_subnet_ids)
         pulumi.export("privateSubnetIds", vpc.private_subnet_ids)
 
-    return record(program)
+    return record(program, config={"aws:region": region})
 
 
 
@@ -300,16 +303,37 @@ def test_flow_logs_role_trusts_only_the_service_for_this_account():
         role.urn
 
 
-def test_flow_logs_role_may_write_only_to_its_log_group():
+def test_flow_logs_role_holds_what_aws_documents_scoped_to_its_log_group():
     rec = build(flow_logs=True)
     policy, role, group = one(rec, ROLE_POLICY), one(rec, ROLE), one(rec, LOG_GROUP)
     assert refs(rec, policy, "role") == [role], policy.urn
     document = json.loads(policy.inputs["policy"])
-    [st] = document["Statement"]
-    assert st["Effect"] == "Allow", policy.urn
-    assert {"logs:CreateLogStream", "logs:PutLogEvents"} <= set(st["Action"]) <= {
-        "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"}, policy.urn
-    assert st["Resource"] == [f"{group.outputs['arn']}:*"], policy.urn
+    on_group, describe = document["Statement"]
+    # "IAM role for publishing flow logs to CloudWatch Logs": these five actions, no more.
+    assert set(on_group["Action"]) | set(describe["Action"]) == {
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams"}, policy.urn
+    arn = group.outputs["arn"]
+    assert on_group == {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream",
+                                                      "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                        "Resource": [arn, f"{arn}:*"]}, policy.urn
+    assert describe == {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
+                        "Resource": [f"arn:aws:logs:eu-west-1:{ACCOUNT_ID}:log-group:*"]}, policy.urn
+
+
+def test_flow_log_waits_for_its_role_policy():
+    rec = build(flow_logs=True)
+    flow_log, policy = one(rec, FLOW_LOG), one(rec, ROLE_POLICY)
+    assert policy.urn in flow_log.dependencies, flow_log.urn
+
+
+def test_flow_log_arns_follow_the_partition():
+    rec = build(flow_logs=True, region="cn-north-1", partition="aws-cn")
+    trust = json.loads(one(rec, ROLE).inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Condition"]["ArnLike"] == {
+        "aws:SourceArn": f"arn:aws-cn:ec2:cn-north-1:{ACCOUNT_ID}:vpc-flow-log/*"}
+    describe = json.loads(one(rec, ROLE_POLICY).inputs["policy"])["Statement"][1]
+    assert describe["Resource"] == [f"arn:aws-cn:logs:cn-north-1:{ACCOUNT_ID}:log-group:*"]
 
 
 # ---- component shape ---------------------------------------------------------------------------------------

@@ -83,3 +83,9 @@ def test_other_types_ignored():
 
 def test_unknown_size_cannot_be_evaluated():
     assert check_resource(POLICY, TASK_DEFINITION, task_definition(memory=UNKNOWN)).unknown
+
+
+def test_the_platform_settings_use_the_same_table():
+    from components.ecs.fargate_service import FARGATE_SIZES as PLATFORM_SIZES
+
+    assert {cpu: list(m) for cpu, m in PLATFORM_SIZES.items()} == {cpu: list(m) for cpu, m in FARGATE_SIZES.items()}

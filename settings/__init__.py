@@ -1,0 +1,74 @@
+"""The stack's configuration, read once into frozen, typed settings.
+
+Every key of the project's namespace is declared in one area module (``network``, ``alb``, ``capacity``,
+``services``, ``general``) with its type, default, description and check, and in ``Pulumi.yaml`` (a test keeps the
+two equal). A bad value raises ``ConfigError`` with one message that names the stack file, the key and what is
+allowed, e.g. ``Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)``. ``__main__.py`` turns it into
+``pulumi.RunError`` before any resource is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from components.ecs.roles import Grant
+from components.ecs.service import rolling_update_deadlocks
+from settings import alb, aws, capacity, general, network, services
+from settings.alb import AlbSettings
+from settings.capacity import CapacitySettings
+from settings.network import NetworkSettings
+from settings.schema import PROJECT, SECRET_UNKNOWN, TYPES, ConfigError, Key, Reader
+from settings.services import ServiceSettings
+
+__all__ = [
+    "PROJECT", "SCHEMA", "SECRET_UNKNOWN", "TYPES", "AlbSettings", "CapacitySettings", "ConfigError", "Grant", "Key",
+    "NetworkSettings", "ServiceSettings", "Settings", "load", "raw_config", "rolling_update_deadlocks",
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    stack: str
+    region: str
+    partition: str
+    network: NetworkSettings
+    log_retention_days: int
+    protect: bool
+    tags: Mapping[str, str]
+    alb: AlbSettings
+    capacity: CapacitySettings
+    services: tuple[ServiceSettings, ...]
+
+
+#: Every key of the project's namespace, area by area.
+SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS)
+
+
+def load(stack: str, raw: Mapping[str, str]) -> Settings:
+    """Validate the stack's raw config (``namespace:key`` → string) and build the settings."""
+    reader = Reader(stack, raw)
+    reader.unknown_keys(SCHEMA)
+    region = raw.get("aws:region", "")
+    partition = aws.partition_of(region)
+    if partition is None:
+        raise reader.fail("aws:region", "must be set to an AWS region such as eu-west-1 (one botocore knows)",
+                          region or None)
+    v = {k.name: reader.parse(k) for k in SCHEMA}
+    return Settings(
+        stack=stack, region=region, partition=partition, network=network.read(v),
+        log_retention_days=v["logRetentionDays"], protect=v["protect"], tags=dict(v["tags"]),
+        alb=alb.read(reader, v, region, partition), capacity=capacity.read(reader, v),
+        services=services.read(reader, v, partition),
+    )
+
+
+def raw_config() -> dict[str, str]:
+    """Every config value the engine handed the program (``namespace:key`` → string).
+
+    ``pulumi.Config`` only answers for keys it is asked about; rejecting typos needs the whole map, which the SDK
+    keeps in its runtime config (values set in-process) and the ``PULUMI_CONFIG`` environment variable.
+    """
+    from pulumi.runtime import config as runtime_config
+
+    return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
