@@ -9,6 +9,7 @@ allowed, e.g. ``Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ class Settings:
     services: tuple[ServiceSettings, ...]
 
 
+#: Stack names become part of physical names (ECR repositories ``<stack>/<service>`` take lowercase only, task
+#: families ``<stack>-<service>``, log groups ``/platform/<stack>/…``).
+_STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
+
 #: Every key of the project's namespace, area by area.
 SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS)
 
@@ -48,6 +53,10 @@ SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KE
 def load(stack: str, raw: Mapping[str, str]) -> Settings:
     """Validate the stack's raw config (``namespace:key`` → string) and build the settings."""
     reader = Reader(stack, raw)
+    if not _STACK_NAME.fullmatch(stack):
+        raise ConfigError(f"{reader.file}: the stack name {stack!r} must be lowercase letters, digits and hyphens, "
+                          f"starting with a letter, up to 32 characters: it becomes part of repository, task family "
+                          f"and log group names")
     reader.unknown_keys(SCHEMA)
     region = raw.get("aws:region", "")
     partition = aws.partition_of(region)

@@ -350,3 +350,17 @@ def test_a_secure_string_value_is_unknown_and_passes_unchecked():
 def test_a_secure_value_of_another_type_is_refused_without_showing_it():
     assert error("prod", {f"{P}azCount": settings.SECRET_UNKNOWN}) == \
         f"Pulumi.prod.yaml: {P}azCount is secure (encrypted), but it is an integer, not a secret string"
+
+
+@pytest.mark.parametrize(("stack", "ok"), [("dev", True), ("feature-42", True), ("a" * 32, True), ("a" * 33, False),
+                                           ("Prod", False), ("feature_x", False), ("1dev", False)])
+def test_stack_names_fit_the_physical_names_they_become_part_of(stack: str, ok: bool):
+    values = raw("dev")
+    if ok:
+        assert settings.load(stack, values).stack == stack
+    else:
+        with pytest.raises(settings.ConfigError) as info:
+            settings.load(stack, values)
+        assert str(info.value) == (
+            f"Pulumi.{stack}.yaml: the stack name {stack!r} must be lowercase letters, digits and hyphens, starting "
+            f"with a letter, up to 32 characters: it becomes part of repository, task family and log group names")
