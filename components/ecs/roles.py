@@ -53,7 +53,8 @@ def secret_resource(value_from: str) -> tuple[str, str]:
     """(service, ARN to grant) for a container secret's ``valueFrom``.
 
     A Secrets Manager reference may name a JSON key, stage and version after the secret's ARN
-    (``arn:aws:secretsmanager:region:account:secret:name-AbCdEf:key:stage:version``); the grant is on the secret.
+    (``arn:<partition>:secretsmanager:region:account:secret:name-AbCdEf:key:stage:version``); the grant is on the
+    secret.
     """
     parts = value_from.split(":")
     if len(parts) < 6 or parts[0] != "arn" or parts[2] not in ("ssm", "secretsmanager"):
