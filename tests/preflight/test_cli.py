@@ -1,8 +1,8 @@
 """``python -m preflight`` exit codes, reports and messages, on the fixture program in tests/fixtures/preflight.
 
 The fixture's stacks: ``open`` (SSH from 0.0.0.0/0 and egress on the default group: mandatory violations),
-``closed`` (compliant; the flow-log, interface-endpoint and network ACL policies are advisory), ``broken`` (required config missing) and ``typo`` (a
-CIDR the program itself rejects).
+``closed`` (compliant; the flow-log, interface-endpoint and network ACL policies are advisory), ``broken``
+(required config missing) and ``typo`` (a CIDR the program itself rejects).
 """
 
 from __future__ import annotations
