@@ -3,10 +3,10 @@
 Judges ``aws:ecr/repository:Repository``: ``imageScanningConfiguration.scanOnPush`` must be true. Absent, the
 provider's and AWS's default is false: images are only scanned when someone starts a scan by hand.
 
-Security Hub also accepts continuous scanning, which is a registry-level setting (Amazon Inspector enhanced scanning,
-``aws.ecr.RegistryScanningConfiguration``) of the account rather than of the repository, and which this stack does
-not own. Scan on push is set on the repository itself, costs nothing with basic scanning, and is ignored when the
-registry uses enhanced scanning, so the repository always asks for it.
+Security Hub also accepts registry-level scanning (scan on push or continuous, Amazon Inspector enhanced scanning),
+configured with ``aws.ecr.RegistryScanningConfiguration`` for the whole account and Region; AWS is moving scan
+settings there and deprecates the repository-level API. That configuration is account-wide and not part of this
+platform, so the repository itself must ask for scan on push, which costs nothing with basic scanning.
 """
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
