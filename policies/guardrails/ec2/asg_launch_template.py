@@ -2,8 +2,8 @@
 
 Judges ``aws:autoscaling/group:Group``: it must name a launch template, in ``launchTemplate`` (id or name) or in
 ``mixedInstancesPolicy.launchTemplate.launchTemplateSpecification``, and no ``launchConfiguration``. Launch
-configurations cannot require IMDSv2 with a hop limit, use current instance types' features or mix instance types,
-and AWS no longer offers them to new accounts.
+configurations cannot be versioned or mix instance types, miss the EC2 features added since 2017, and AWS no longer
+offers them to new accounts.
 """
 
 from collections.abc import Mapping

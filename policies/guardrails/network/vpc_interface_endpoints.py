@@ -8,7 +8,7 @@ count):
 =============== ========= ============================================================
 service         control   why the platform cares
 =============== ========= ============================================================
-ec2             EC2.10    EC2 API calls (the ECS agent, the instances) stay in the VPC
+ec2             EC2.10    EC2 API calls from inside the VPC stay in the VPC
 ecr.api         EC2.55    image pulls: ECR API calls without the NAT gateway
 ecr.dkr         EC2.56    image pulls: the Docker registry endpoint
 ssm             EC2.57    Systems Manager (instance management, parameters)
