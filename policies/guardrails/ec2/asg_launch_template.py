@@ -2,7 +2,7 @@
 
 Judges ``aws:autoscaling/group:Group``: it must name a launch template, in ``launchTemplate`` (id or name) or in
 ``mixedInstancesPolicy.launchTemplate.launchTemplateSpecification``, and no ``launchConfiguration``. Launch
-configurations cannot be versioned or mix instance types, miss the EC2 features added since 2017, and AWS no longer
+configurations cannot be versioned or mix instance types, get no EC2 feature released after 2022, and AWS no longer
 offers them to new accounts.
 """
 
