@@ -1,8 +1,8 @@
 """``python -m preflight`` exit codes, reports and messages, on the fixture program in tests/fixtures/preflight.
 
 The fixture's stacks: ``open`` (SSH from 0.0.0.0/0 and egress on the default group: mandatory violations),
-``closed`` (compliant; the flow-log policy is advisory), ``broken`` (required config missing) and ``typo`` (a
-CIDR the program itself rejects).
+``closed`` (compliant; the flow-log, interface-endpoint and network ACL policies are advisory), ``broken``
+(required config missing) and ``typo`` (a CIDR the program itself rejects).
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def test_advisory_only_exits_0(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (stack,) = report["stacks"]
     assert violations(stack, "mandatory") == []
-    assert violations(stack, "advisory") == [("vpc-flow-logs-enabled", "fixture")]
+    assert sorted(violations(stack, "advisory")) == [
+        ("vpc-flow-logs-enabled", "fixture"), ("vpc-interface-endpoints", "fixture"),
+        ("vpc-nacl-no-admin-ports", "fixture")]
     assert stack["notEvaluated"] == []  # an update knows every value
     assert stack["summary"]["policiesEvaluated"] == sum(p["evaluated"] for p in stack["policies"]) > 0
 

@@ -1,0 +1,1 @@
+"""Amazon S3 policies: general purpose buckets and the separate resources that configure them."""
