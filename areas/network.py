@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import pulumi
 
-from components.network.endpoints import ECS_SERVICES, EXEC_SERVICES
+from components.network.endpoints import ECS_SERVICES, EXEC_SERVICES, FSBP_SERVICES
 from components.network.vpc import Vpc, VpcArgs
 from components.shared.context import PlatformContext
 from settings import Settings
 
 
 def interface_endpoints(config: Settings) -> tuple[str, ...]:
-    """What the workloads need to reach AWS without NAT; nothing when there is NAT."""
-    if config.network.nat_strategy != "none":
+    """What the workloads need to reach AWS without NAT, plus what FSBP asks for when the stack wants endpoints
+    anyway; nothing when there is NAT and the stack does not ask."""
+    if config.network.nat_strategy != "none" and not config.network.interface_endpoints:
         return ()
     needed = list(ECS_SERVICES)
     if any(s.enable_execute_command for s in config.services):
         needed += EXEC_SERVICES
+    if config.network.interface_endpoints:
+        needed += FSBP_SERVICES
     return tuple(needed)
 
 

@@ -17,6 +17,7 @@ class NetworkSettings:
     az_count: int
     nat_strategy: str
     flow_logs: bool
+    interface_endpoints: bool = False
 
 
 KEYS: tuple[Key, ...] = (
@@ -26,9 +27,12 @@ KEYS: tuple[Key, ...] = (
         "Egress for private subnets: none (VPC endpoints only), single (one NAT gateway) or per-az (one per zone).",
         one_of(*NAT_STRATEGIES)),
     Key("flowLogs", "boolean", False, "Record VPC flow logs to CloudWatch Logs."),
+    Key("interfaceEndpoints", "boolean", False,
+        "Reach AWS APIs through interface endpoints even with NAT (FSBP EC2.10/55-58/60); natStrategy none always "
+        "has the ones ECS needs."),
 )
 
 
 def read(v: Mapping[str, Any]) -> NetworkSettings:
     return NetworkSettings(cidr=v["vpcCidr"], az_count=v["azCount"], nat_strategy=v["natStrategy"],
-                           flow_logs=v["flowLogs"])
+                           flow_logs=v["flowLogs"], interface_endpoints=v["interfaceEndpoints"])

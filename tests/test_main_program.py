@@ -174,8 +174,8 @@ def test_a_private_only_stack_reaches_aws_through_endpoints_from_every_workload(
     assert admitted == workload_sgs
 
 
-def test_stacks_with_nat_build_no_interface_endpoints():
-    rec = record(program, stack="prod", config=stack_config("prod"))
+def test_stacks_with_nat_build_no_interface_endpoints_unless_asked():
+    rec = record(program, stack="staging", config=stack_config("staging"))
     assert [r.inputs["vpcEndpointType"] for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")] == ["Gateway"]
 
 
@@ -189,3 +189,11 @@ def test_exec_adds_the_ssm_messages_endpoint_only_when_a_service_uses_it():
     with_exec = settings.load("dev", stack_config("dev", natStrategy="none", services=json.dumps(services)))
     assert "ssmmessages" in interface_endpoints(with_exec)
     assert interface_endpoints(settings.load("dev", stack_config("dev"))) == ()
+
+
+def test_prod_reaches_the_apis_fsbp_names_through_endpoints_despite_nat():
+    rec = record(program, stack="prod", config=stack_config("prod"))
+    services = {r.inputs["serviceName"].removeprefix("com.amazonaws.eu-west-1.")
+                for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.inputs["vpcEndpointType"] == "Interface"}
+    assert {"ec2", "ecr.api", "ecr.dkr", "ssm", "ssm-contacts", "ssm-incidents"} <= services
+    assert len(rec.by_type("aws:ec2/natGateway:NatGateway")) == 3

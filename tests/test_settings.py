@@ -91,7 +91,7 @@ def test_staging_loads():
 def test_prod_loads():
     s = settings.load("prod", raw("prod"))
     assert s.network == settings.NetworkSettings(cidr="10.30.0.0/16", az_count=3, nat_strategy="per-az",
-                                                 flow_logs=True)
+                                                 flow_logs=True, interface_endpoints=True)
     assert (s.log_retention_days, s.protect, dict(s.tags)) == (365, True, {"cost-center": "platform"})
     assert s.alb == settings.AlbSettings(
         allowed_cidrs=("0.0.0.0/0",),

@@ -133,6 +133,16 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                 BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                     sse_algorithm="AES256"))],
             opts=child)
+        # Logs are kept as long as the stack's other logs; multipart uploads the delivery abandons are cleaned up.
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-logs", bucket=bucket.id,
+            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="expire-access-logs", status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=f"{name}/"),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=context.log_retention_days),
+                abort_incomplete_multipart_upload=aws.s3.
+                BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=1))],
+            opts=child)
         objects = bucket.arn.apply(lambda arn: f"{arn}/{name}/AWSLogs/{context.account_id}/*")
         if context.region in LOG_DELIVERY_PRINCIPAL_REGIONS:
             writer: dict = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}

@@ -17,6 +17,8 @@ TYPE = "platform:network:InterfaceEndpoints"
 ECS_SERVICES = ("ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry", "ssm", "secretsmanager", "sts")
 #: ECS Exec sessions (the SSM agent's message channel).
 EXEC_SERVICES = ("ssmmessages",)
+#: What Security Hub's FSBP asks every VPC to reach privately (EC2.10, EC2.55–58, EC2.60), beyond ECS's own.
+FSBP_SERVICES = ("ec2", "ssm-contacts", "ssm-incidents")
 
 
 @dataclass(frozen=True)

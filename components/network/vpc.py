@@ -33,9 +33,37 @@ class VpcArgs:
     """Private subnet egress: none, single (one NAT gateway) or per-az (one per zone, zone-independent)."""
     flow_logs: bool = False
     """Record flow logs of all traffic to a CloudWatch log group."""
+    inbound_ports: tuple[int, ...] = (80, 443)
+    """TCP ports that clients on the internet connect to (the load balancer's listeners), below 1024."""
     interface_endpoints: tuple[str, ...] = ()
     """AWS services (``ecr.api``, ``logs``, …) to reach through interface endpoints in the private subnets; needed
     when there is no NAT gateway."""
+
+
+#: Administration ports the network ACL never opens to the internet.
+ADMIN_PORTS = (22, 3389)
+
+
+def network_acl_ingress(cidr_block: str, inbound_ports: tuple[int, ...]) -> list[aws.ec2.DefaultNetworkAclIngressArgs]:
+    """All traffic inside the VPC; from the internet the listener ports, replies to outbound connections (ports
+    1024–65535, TCP and UDP) without the admin ports, and the ICMP messages path-MTU discovery needs."""
+    entries: list[tuple[str, int, int, str]] = [("-1", 0, 0, cidr_block)]
+    entries += [("tcp", port, port, "0.0.0.0/0") for port in sorted(inbound_ports)]
+    low = 1024
+    replies = []
+    for port in (*ADMIN_PORTS, 65536):
+        if port > low:
+            replies.append((low, port - 1))
+        low = max(low, port + 1)
+    entries += [(protocol, first, last, "0.0.0.0/0") for protocol in ("tcp", "udp") for first, last in replies]
+    rules = [aws.ec2.DefaultNetworkAclIngressArgs(rule_no=100 + 10 * i, action="allow", protocol=protocol,
+                                                  cidr_block=cidr, from_port=first, to_port=last)
+             for i, (protocol, first, last, cidr) in enumerate(entries)]
+    # Destination unreachable, fragmentation needed (path-MTU discovery).
+    rules.append(aws.ec2.DefaultNetworkAclIngressArgs(rule_no=100 + 10 * len(entries), action="allow", protocol="1",
+                                                      cidr_block="0.0.0.0/0", from_port=0, to_port=0, icmp_type=3,
+                                                      icmp_code=4))
+    return rules
 
 
 def subnet_cidrs(cidr_block: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -77,6 +105,14 @@ class Vpc(pulumi.ComponentResource):
                           tags={"Name": name}, opts=stateful)
         # Adopt the default security group and strip every rule AWS gave it (FSBP EC2.2).
         aws.ec2.DefaultSecurityGroup(f"{name}-default", vpc_id=vpc.id, tags={"Name": f"{name}-default"}, opts=child)
+        # Adopt the default network ACL, which every subnet uses: AWS's allow-all entry becomes entries that leave
+        # out SSH and RDP from the internet (FSBP EC2.21). Security groups still decide what reaches what.
+        aws.ec2.DefaultNetworkAcl(f"{name}-default", default_network_acl_id=vpc.default_network_acl_id,
+                                  ingress=network_acl_ingress(args.cidr_block, args.inbound_ports),
+                                  egress=[aws.ec2.DefaultNetworkAclEgressArgs(
+                                      rule_no=100, action="allow", protocol="-1", cidr_block="0.0.0.0/0",
+                                      from_port=0, to_port=0)],
+                                  tags={"Name": f"{name}-default"}, opts=child)
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{name}-igw"}, opts=child)
 
         private_cidrs, public_cidrs = subnet_cidrs(args.cidr_block, len(azs))

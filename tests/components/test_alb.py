@@ -301,3 +301,12 @@ def test_two_load_balancers_do_not_collide():
     urns = [r.urn for r in rec.resources]
     assert len(urns) == len(set(urns)), [u for u in urns if urns.count(u) > 1]
     assert len(rec.by_type(TYPE)) == 2, urns
+
+
+def test_access_logs_expire_with_the_stacks_log_retention():
+    rec = build(access_logs=True, context=make_context(log_retention_days=400))
+    [lifecycle] = of_type(rec, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    assert ref(rec, lifecycle, "bucket") == one(rec, BUCKET), lifecycle.urn
+    assert lifecycle.inputs["rules"] == [{
+        "id": "expire-access-logs", "status": "Enabled", "filter": {"prefix": "web/"}, "expiration": {"days": 400},
+        "abortIncompleteMultipartUpload": {"daysAfterInitiation": 1}}], lifecycle.urn

@@ -408,3 +408,46 @@ def test_argument_errors(changes: dict, message: str):
     assert isinstance(exc, ValueError), repr(exc)
     assert str(exc) == message
     assert registered == [], [r.urn for r in registered]
+
+
+# ---- the default network ACL -------------------------------------------------------------------------------------
+
+NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+
+
+def _opens(entries: list[dict], port: int, protocol: str = "tcp", cidr: str = "0.0.0.0/0") -> bool:
+    return any(e["action"] == "allow" and e.get("cidrBlock") == cidr and e["protocol"] in (protocol, "-1")
+               and (e["protocol"] == "-1" or e["fromPort"] <= port <= e["toPort"]) for e in entries)
+
+
+def test_the_default_network_acl_is_adopted_for_the_vpc():
+    rec = build()
+    nacl, vpc = one(rec, NACL), one(rec, VPC)
+    assert ref(rec, nacl, "defaultNetworkAclId", "defaultNetworkAclId") == vpc, nacl.urn
+    assert nacl.inputs["egress"] == [{"ruleNo": 100, "action": "allow", "protocol": "-1", "cidrBlock": "0.0.0.0/0",
+                                      "fromPort": 0, "toPort": 0}], nacl.urn
+
+
+@pytest.mark.parametrize("protocol", ["tcp", "udp"])
+def test_the_internet_reaches_listener_and_reply_ports_but_never_ssh_or_rdp(protocol: str):
+    entries = one(build(), NACL).inputs["ingress"]
+    for port in (22, 3389):
+        assert not _opens(entries, port, protocol), port
+    for port in (1024, 3388, 3390, 65535):
+        assert _opens(entries, port, protocol), port
+    for port in (1023, 8080 if protocol == "udp" else 23):
+        if port < 1024:
+            assert not _opens(entries, port, protocol), port
+    assert _opens(entries, 443) and _opens(entries, 80) and not _opens(entries, 443, "udp")
+
+
+def test_inside_the_vpc_everything_flows():
+    entries = one(build(cidr="10.8.0.0/16"), NACL).inputs["ingress"]
+    assert _opens(entries, 22, "tcp", "10.8.0.0/16") and _opens(entries, 3389, "udp", "10.8.0.0/16")
+
+
+def test_path_mtu_discovery_gets_through():
+    entries = one(build(), NACL).inputs["ingress"]
+    assert {"ruleNo": 170, "action": "allow", "protocol": "1", "cidrBlock": "0.0.0.0/0", "fromPort": 0, "toPort": 0,
+            "icmpType": 3, "icmpCode": 4} in entries
+    assert len({e["ruleNo"] for e in entries}) == len(entries)

@@ -6,7 +6,8 @@ Judges ``aws:autoscaling/group:Group``: with a single instance type, an Availabi
 use ``instanceRequirements`` (attribute-based selection, which matches many types). A group with only
 ``launchTemplate`` launches the template's one type. Spreading over zones is AutoScaling.2 (``asg-multi-az``).
 
-Advisory by default: the platform's EC2 capacity group launches one instance type from its launch template today.
+Advisory by default: a group of one instance type is a deliberate choice where task placement and managed scaling
+should see one instance size (the platform's EC2 capacity is one).
 """
 
 from collections.abc import Mapping
@@ -41,7 +42,7 @@ POLICY = resource_policy(
     name="asg-multiple-instance-types",
     description=(
         "Auto Scaling groups can launch at least two instance types (mixedInstancesPolicy overrides or "
-        "instanceRequirements). Advisory by default: the platform's capacity group uses one instance type today."
+        "instanceRequirements). Advisory by default: one instance type can be a deliberate choice."
     ),
     service="autoscaling",
     severity=Severity.MEDIUM,

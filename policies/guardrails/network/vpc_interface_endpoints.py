@@ -21,8 +21,8 @@ Each endpoint must also resolve the service's public name privately: ``privateDn
 private DNS the SDKs keep calling the public endpoint and the interface endpoint carries nothing.
 
 Policy configuration: ``services`` (list, default all six) narrows the services an environment requires.
-Advisory by default: interface endpoints cost money per zone and hour, and the platform's VPC has only the S3
-gateway endpoint today; an environment that requires them sets the policy to mandatory.
+Advisory by default: interface endpoints cost money per zone and hour; an environment that requires them sets the
+policy to mandatory (the platform's prod does, with ``interfaceEndpoints: true``).
 """
 
 from __future__ import annotations

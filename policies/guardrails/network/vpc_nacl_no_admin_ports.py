@@ -15,7 +15,6 @@ protocol is all traffic (-1), TCP or UDP, and its port range covers 22 or 3389. 
 entry is judged on its own: an allow entry shadowed by a lower-numbered deny still fails, because the deny is one
 renumbering away from not applying.
 
-Advisory by default: the platform's VPC does not adopt its default network ACL today.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation, Severity, StackValidationArgs
+from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
 from guardrails._graph import by_type, declared, depends_on
 from guardrails.base import as_int, as_list, stack_policy
@@ -127,8 +126,7 @@ POLICY = stack_policy(
     name="vpc-nacl-no-admin-ports",
     description=(
         "No network ACL entry, including those of a VPC's default network ACL that the stack does not adopt, allows "
-        "ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389. Advisory by default: the platform's VPC keeps AWS's "
-        "default network ACL today."
+        "ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389."
     ),
     service="ec2",
     severity=Severity.MEDIUM,
@@ -138,6 +136,5 @@ POLICY = stack_policy(
         "vpc.default_network_acl_id, subnet_ids=...) and declare ingress entries that allow tcp and udp 0-21, "
         "23-3388 and 3390-65535 (and the ICMP types needed) instead of all traffic; declare egress explicitly."
     ),
-    enforcement=EnforcementLevel.ADVISORY,
     validate=check,
 )

@@ -5,14 +5,13 @@ A stack policy relating each bucket to its ``aws:s3/bucketLifecycleConfiguration
 or ``enabled`` true inline). AWS's default is no lifecycle configuration: objects, log files in particular, are kept
 forever. The rule's content (expiration, transitions) is the environment's choice; S3.13 checks that there is one.
 
-Advisory by default: the platform's ALB access-log bucket has no lifecycle configuration today.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pulumi_policy import EnforcementLevel, ReportViolation, Severity, StackValidationArgs
+from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
 from guardrails._graph import declared
 from guardrails.base import as_list, stack_policy
@@ -46,8 +45,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
 POLICY = stack_policy(
     name="s3-bucket-lifecycle",
     description=(
-        "S3 buckets have a lifecycle configuration with at least one enabled rule. Advisory by default: the "
-        "platform's ALB access-log bucket has none today."
+        "S3 buckets have a lifecycle configuration with at least one enabled rule."
     ),
     service="s3",
     severity=Severity.LOW,
@@ -57,6 +55,5 @@ POLICY = stack_policy(
         "'filter': {}, 'expiration': {'days': <retention>}, 'noncurrent_version_expiration': "
         "{'noncurrent_days': 30}}])."
     ),
-    enforcement=EnforcementLevel.ADVISORY,
     validate=check,
 )

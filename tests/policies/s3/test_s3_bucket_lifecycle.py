@@ -35,8 +35,8 @@ def test_inline_rules():
                                                       ).messages[0]
 
 
-def test_advisory_by_default():
-    assert POLICY.enforcement_level == EnforcementLevel.ADVISORY
+def test_mandatory_by_default():
+    assert POLICY.enforcement_level == EnforcementLevel.MANDATORY
 
 
 def test_unknown_status_cannot_be_evaluated():
