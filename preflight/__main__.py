@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, report, stackconfig
+from preflight import analyzer, invented, report, stackconfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -117,7 +117,9 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.S
             if pack is not None and not pack.matches(recording):
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
                 pack = None
-            analysis = analyzer.analyze_recording(recording, args.policy_pack, workers=args.workers, pack=pack)
+            shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
+            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
+            analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
             result = report.stack_result(recording, analysis, elapsed(), {"record": recorded})
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
