@@ -5,8 +5,10 @@
     python -m preflight --all --json report.json
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
-process, and stacks run side by side. Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could
-not be checked (config, program or policy pack error). With several stacks the worst wins.
+process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
+(``preflight.environment``), made first when missing; the pack runs in the preflight's own. Exit 0: clean or
+advisory only; 1: a mandatory violation; 2: a stack could not be checked (config, program or policy pack error).
+With several stacks the worst wins.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, report, stackconfig
+from preflight import analyzer, environment, invented, report, stackconfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -63,35 +65,36 @@ def clean_error(stderr: str, project_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def record(project_dir: Path, stack: str, preview: bool, out: Path, verbose: bool) -> tuple[dict | None, str | None]:
+def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[dict | None, str | None]:
     """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
-    command = [sys.executable, "-m", "preflight.record", "--project-dir", str(project_dir), "--stack", stack,
-               "--out", str(out)] + (["--preview"] if preview else [])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    project_dir, stack, python = args.project_dir, config.stack, args.python
+    given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
+    given.write_text(json.dumps({
+        "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
+        "config": config.values,
+    }))
+    command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
+    env = python.environ(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(environment.child_pythonpath(workdir)),
+                                         *filter(None, [env.get("PYTHONPATH")])])
     proc = subprocess.run(command, cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    if verbose and proc.stderr.strip():
+    if args.verbose and proc.stderr.strip():
         _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
     if proc.returncode == 0 and out.is_file():
         return json.loads(out.read_text()), None
     if proc.returncode == 2:
-        return None, clean_error(proc.stderr, project_dir)
+        message = clean_error(proc.stderr, project_dir)
+        if "ModuleNotFoundError" in message:
+            message += f"\n(the program ran with {python.description}; is the package in the project's requirements?)"
+        return None, message
     tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
     return None, f"the recorder crashed (exit {proc.returncode}):\n{tail}"
 
 
-def _early_pack(stack: str, args: argparse.Namespace) -> analyzer.PolicyPackProcess | None:
-    """Spawn the stack's pack before recording, so its start-up overlaps the program run.
-
-    The pack needs the stack's config, which the recorder also computes (``stackconfig.load``); if the config
-    cannot be read the recorder reports why, and no pack is started.
-    """
-    try:
-        config = stackconfig.load(args.project_dir, stack)
-    except stackconfig.StackConfigError:
-        return None
-    return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=stack, config=config.values,
-                                      dry_run=args.preview).spawn()
+def _early_pack(config: stackconfig.StackConfig, args: argparse.Namespace) -> analyzer.PolicyPackProcess:
+    """Spawn the stack's pack before recording, so its start-up overlaps the program run."""
+    return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
+                                      config=config.values, dry_run=args.preview).spawn()
 
 
 def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.StackResult:
@@ -104,27 +107,37 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.S
 
     pack = None
     try:
-        pack = _early_pack(stack, args)
-        out = workdir / f"{stack}.json"
-        recording, error = record(args.project_dir, stack, args.preview, out, args.verbose)
+        try:
+            config = stackconfig.load(args.project_dir, stack)
+        except stackconfig.StackConfigError as exc:
+            return _finish(report.error_result(stack, args.preview, str(exc), elapsed()))
+        pack = _early_pack(config, args)
+        recording, error = record(config, args, workdir)
         recorded = elapsed()
         if recording is None:
             result = report.error_result(stack, args.preview, error or "unknown error", elapsed())
         else:
             if args.keep_recordings:
                 args.keep_recordings.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(out, args.keep_recordings / f"{stack}{'.preview' if args.preview else ''}.json")
+                shutil.copyfile(workdir / f"{stack}.json",
+                                args.keep_recordings / f"{stack}{'.preview' if args.preview else ''}.json")
             if pack is not None and not pack.matches(recording):
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
                 pack = None
-            analysis = analyzer.analyze_recording(recording, args.policy_pack, workers=args.workers, pack=pack)
+            shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
+            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
+            analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
             result = report.stack_result(recording, analysis, elapsed(), {"record": recorded})
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
     finally:
         if pack is not None:
             pack.close()
+    return _finish(result)
 
+
+def _finish(result: report.StackResult) -> report.StackResult:
+    stack = result.stack
     if result.error is not None:
         _progress(f"{stack}: error after {result.seconds:.1f} s")
     else:
@@ -174,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
             return report.ERROR
         stacks = [args.stack]
+    try:
+        args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
+    except environment.ProjectEnvError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return report.ERROR
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, ThreadPoolExecutor(args.jobs or len(stacks)) as pool:

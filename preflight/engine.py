@@ -22,6 +22,8 @@ from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resour
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from preflight import datasources
+
 UNKNOWN = rpc.UNKNOWN
 SIG_KEY = rpc._special_sig_key
 RESOURCE_SIG = rpc._special_resource_sig
@@ -61,6 +63,7 @@ class Recording:
     config: dict[str, str]
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    invented: dict[str, str] = field(default_factory=dict)  # values the data sources made up → where (invented.py)
 
     def by_type(self, resource_type: str) -> list[Registration]:
         return [r for r in self.resources if r.type == resource_type]
@@ -69,6 +72,7 @@ class Recording:
         return {
             "project": self.project, "stack": self.stack, "preview": self.preview, "config": self.config,
             "resources": [r.to_json() for r in self.resources], "outputs": self.outputs,
+            "invented": self.invented,
         }
 
 
@@ -198,6 +202,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str, preview: bool) -> None:
         self.region = region
         self.preview = preview
+        self.data = datasources.DataSources(region)
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
         state = dict(args.inputs)
@@ -210,33 +215,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
         state.setdefault("id", rid)
         return rid, state
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> dict:
-        token = args.token
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/preflight",
-                    "userId": "AIDAPREFLIGHT", "id": ACCOUNT_ID}
-        if token == "aws:index/getRegion:getRegion":
-            return {"name": self.region, "region": self.region, "id": self.region}
-        if token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
-        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            names = [f"{self.region}{s}" for s in "abcdef"]
-            return {"names": names, "zoneIds": [f"euw1-az{i + 1}" for i in range(len(names))],
-                    "id": self.region}
-        if token == "aws:elb/getServiceAccount:getServiceAccount":
-            # The regional ELB log-delivery account (eu-west-1's; the data source knows each region's).
-            return {"arn": "arn:aws:iam::156460612806:root", "id": "156460612806"}
-        if token == "aws:ec2/getVpcEndpointService:getVpcEndpointService":
-            service = args.args.get("service", "")
-            name = f"com.amazonaws.{self.region}.{service}"
-            return {"serviceName": name, "service": service, "serviceType": args.args.get("serviceType", "Interface"),
-                    "id": name, "owner": "amazon", "serviceId": f"vpce-svc-{_hex(name)}",
-                    "availabilityZones": [f"{self.region}{z}" for z in "abc"], "privateDnsName": ""}
-        if token == "aws:ssm/getParameter:getParameter":
-            name = args.args.get("name", "")
-            return {"name": name, "value": f"ami-{_hex(name)}", "type": "String", "arn": "", "id": name,
-                    "version": 1, "insecureValue": f"ami-{_hex(name)}"}
-        return {}
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict | tuple[dict, list[tuple[str, str]]]:
+        result, failures = self.data.call(args.token, args.args)
+        return (result, failures) if failures else result
 
 
 # ---- the recording monitor ----------------------------------------------------------------------------------
@@ -340,4 +321,5 @@ def run(
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config),
                           resources=monitor.registrations)
     recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: None))
+    recording.invented = dict(mocks.data.invented.values)
     return recording

@@ -1,9 +1,12 @@
 """Child process of the preflight: run one stack's program under the mock engine and write its recording.
 
-    python -m preflight.record --project-dir DIR --stack NAME [--preview] --out FILE
+    python -m preflight.record --input FILE --out FILE
 
-Exit 0 with the recording written; exit 2 with one message on stderr (no traceback) when the stack's config or
-the program is wrong. One process per stack keeps stacks from sharing the SDK's global state.
+``--input`` is JSON written by the preflight: the program to run, project, stack, preview flag and the stack's
+config (already merged and validated by the parent). The recorder runs in the project's
+own Python environment, so it imports only what a Pulumi project has: the standard library and ``pulumi`` (no
+PyYAML, nothing of the policy side). Exit 0 with the recording written; exit 2 with one message on stderr (no
+traceback) when the program is wrong. One process per stack keeps stacks from sharing the SDK's global state.
 """
 
 from __future__ import annotations
@@ -15,42 +18,40 @@ import sys
 import traceback
 from pathlib import Path
 
-from preflight import engine, stackconfig
 
-
-def _program(project_dir: Path):
+def _program(path: Path):
     def program() -> None:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(path), run_name="__main__")
 
     return program
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m preflight.record")
-    parser.add_argument("--project-dir", type=Path, required=True)
-    parser.add_argument("--stack", required=True)
-    parser.add_argument("--preview", action="store_true")
+    parser.add_argument("--input", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    project_dir = args.project_dir.resolve()
+    given = json.loads(args.input.read_text())
+    stack = given["stack"]
 
     try:
-        config = stackconfig.load(project_dir, args.stack)
-    except stackconfig.StackConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-
-    sys.path.insert(0, str(project_dir))
-    try:
-        recording = engine.run(_program(project_dir), project=config.project, stack=args.stack,
-                               config=config.values, preview=args.preview)
-    except Exception as exc:  # noqa: BLE001 - every program error becomes exit 2 with its message
         import pulumi
+    except ImportError:
+        print(f"the project's Python environment ({sys.prefix}) has no pulumi package: add pulumi to the project's "
+              "requirements", file=sys.stderr)
+        return 2
+    from preflight import engine
 
+    program = Path(given["program"])
+    sys.path.insert(0, str(program if program.is_dir() else program.parent))
+    try:
+        recording = engine.run(_program(program), project=given["project"], stack=stack,
+                               config=given["config"], preview=bool(given.get("preview")))
+    except Exception as exc:  # noqa: BLE001 - every program error becomes exit 2 with its message
         if isinstance(exc, (pulumi.RunError, pulumi.ConfigMissingError, pulumi.ConfigTypeError)):
             print(str(exc), file=sys.stderr)
         else:
-            print(f"the program for stack {args.stack} failed:\n{traceback.format_exc()}", file=sys.stderr)
+            print(f"the program for stack {stack} failed:\n{traceback.format_exc()}", file=sys.stderr)
         return 2
 
     args.out.write_text(json.dumps(recording.to_json()))

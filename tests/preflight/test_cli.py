@@ -40,7 +40,7 @@ def test_mandatory_violations_exit_1_and_name_resource_and_policy(tmp_path):
     assert stack["resources"]["byType"]["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] == 2
     assert "FAIL (2 mandatory violation(s))" in proc.stdout
     assert "[mandatory] no-public-ingress: fixture-bastion-ssh" in proc.stdout
-    assert "open: started (update)" in proc.stderr and "open: finished: 6 resources" in proc.stderr
+    assert "open: started (update)" in proc.stderr and "open: finished: 7 resources" in proc.stderr
 
 
 def test_advisory_only_exits_0(tmp_path):
@@ -49,8 +49,7 @@ def test_advisory_only_exits_0(tmp_path):
     (stack,) = report["stacks"]
     assert violations(stack, "mandatory") == []
     assert sorted(violations(stack, "advisory")) == [
-        ("vpc-flow-logs-enabled", "fixture"), ("vpc-interface-endpoints", "fixture"),
-        ("vpc-nacl-no-admin-ports", "fixture")]
+        ("vpc-flow-logs-enabled", "fixture"), ("vpc-interface-endpoints", "fixture")]
     assert stack["notEvaluated"] == []  # an update knows every value
     assert stack["summary"]["policiesEvaluated"] == sum(p["evaluated"] for p in stack["policies"]) > 0
 
