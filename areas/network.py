@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.network.endpoints import ECS_SERVICES, EXEC_SERVICES
+from components.network.endpoints import ECS_SERVICES, EKS_SERVICES, EXEC_SERVICES
 from components.network.vpc import Vpc, VpcArgs
 from components.shared.context import PlatformContext
 from settings import Settings
@@ -17,6 +17,8 @@ def interface_endpoints(config: Settings) -> tuple[str, ...]:
     needed = list(ECS_SERVICES)
     if any(s.enable_execute_command for s in config.services):
         needed += EXEC_SERVICES
+    if config.eks.enabled:
+        needed += [s for s in EKS_SERVICES if s not in needed]
     return tuple(needed)
 
 
@@ -30,6 +32,7 @@ def build(config: Settings, context: PlatformContext, zones: list[str], opts: pu
             nat_strategy=config.network.nat_strategy,
             flow_logs=config.network.flow_logs,
             interface_endpoints=interface_endpoints(config),
+            kubernetes_subnet_tags=config.eks.enabled,
         ),
         opts=opts,
     )

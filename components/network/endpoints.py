@@ -17,6 +17,9 @@ TYPE = "platform:network:InterfaceEndpoints"
 ECS_SERVICES = ("ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry", "ssm", "secretsmanager", "sts")
 #: ECS Exec sessions (the SSM agent's message channel).
 EXEC_SERVICES = ("ssmmessages",)
+#: What EKS nodes need without NAT, besides ECR, STS and S3: the EC2 API (the VPC CNI attaches network interfaces
+#: and addresses), the EKS API (clients in the VPC describing the cluster) and EKS Auth (Pod Identity).
+EKS_SERVICES = ("ec2", "ecr.api", "ecr.dkr", "sts", "eks", "eks-auth")
 
 
 @dataclass(frozen=True)
