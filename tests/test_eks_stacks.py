@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+from pathlib import Path
 
 import pulumi
 import pytest
@@ -136,6 +137,12 @@ def test_exports_come_from_the_cluster_and_the_kubeconfig_is_secret(stack: str):
     assert out["eksNodeRoleArn"] == named(rec, ROLE, "kubernetes-node").outputs["arn"]
     assert engine.is_secret(out["eksKubeconfig"]) and out["eksKubeconfig"] == engine.REDACTED_SECRET
     assert "get-token" not in json.dumps(out)
+
+
+def test_the_readme_documents_every_eks_output():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    contract = readme.split("## Stack outputs", 1)[1].split("\n## ", 1)[0]
+    assert [name for name in sorted(EKS_EXPORTS) if f"`{name}`" not in contract] == []
 
 
 def test_a_preview_exports_the_contract_with_unknown_values_and_a_secret_kubeconfig():
