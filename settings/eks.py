@@ -116,8 +116,8 @@ def read(reader: Reader, v: Mapping[str, Any], partition: str) -> EksSettings:
                           "role/<name>)", admin)
     if len(v["tags"]) > MAX_TAGS - 1:
         raise reader.fail(f"{PROJECT}:tags", f"must have at most {MAX_TAGS - 1} tags when {PROJECT}:eksEnabled is "
-                          "true: subnets also carry a Kubernetes load balancer tag (AWS allows 50 per resource)",
-                          show_value=False)
+                          "true: private subnets also carry a Kubernetes load balancer tag (AWS allows 50 per "
+                          "resource)", show_value=False)
     groups = tuple(_node_group(reader, i, item) for i, item in enumerate(v["eksNodeGroups"]))
     where = f"{PROJECT}:eksNodeGroups"
     if not groups:

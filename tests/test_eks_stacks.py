@@ -112,13 +112,14 @@ def test_node_groups_start_after_the_node_role_policies_and_the_vpc_cni(stack: s
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_subnets_carry_the_kubernetes_load_balancer_tags(stack: str):
+def test_only_private_subnets_take_kubernetes_load_balancers(stack: str):
     rec = run(stack)
     subnets = {r.id: r for r in of_type(rec, "aws:ec2/subnet:Subnet")}
-    for key, tag in (("publicSubnetIds", "kubernetes.io/role/elb"),
-                     ("privateSubnetIds", "kubernetes.io/role/internal-elb")):
-        for subnet_id in rec.outputs[key]:
-            assert subnets[subnet_id].inputs["tags"][tag] == "1", subnets[subnet_id].urn
+    for subnet_id in rec.outputs["privateSubnetIds"]:
+        assert subnets[subnet_id].inputs["tags"]["kubernetes.io/role/internal-elb"] == "1", subnets[subnet_id].urn
+    for subnet_id in rec.outputs["publicSubnetIds"]:
+        tags = subnets[subnet_id].inputs["tags"]
+        assert not any(k.startswith("kubernetes.io/") for k in tags), subnets[subnet_id].urn
 
 
 # ---- the contract ------------------------------------------------------------------------------------------------

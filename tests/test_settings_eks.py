@@ -141,7 +141,7 @@ def test_tags_leave_room_for_the_subnets_kubernetes_tag():
     tags["t44"] = "v"
     assert fails(tags=json.dumps(tags)) == (
         "Pulumi.prod.yaml: container-platform:tags must have at most 44 tags when container-platform:eksEnabled is "
-        "true: subnets also carry a Kubernetes load balancer tag (AWS allows 50 per resource)")
+        "true: private subnets also carry a Kubernetes load balancer tag (AWS allows 50 per resource)")
     assert settings.load("dev", raw("dev", {f"{P}tags": json.dumps(tags)})).tags == tags
 
 

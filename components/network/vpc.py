@@ -37,8 +37,8 @@ class VpcArgs:
     """AWS services (``ecr.api``, ``logs``, …) to reach through interface endpoints in the private subnets; needed
     when there is no NAT gateway."""
     kubernetes_subnet_tags: bool = False
-    """Tag the subnets for Kubernetes load balancers (``kubernetes.io/role/elb`` on public subnets,
-    ``kubernetes.io/role/internal-elb`` on private ones): how EKS's load balancer controllers find them."""
+    """Tag the private subnets ``kubernetes.io/role/internal-elb``, where EKS's load balancer controllers place
+    internal load balancers. Public subnets stay untagged: the ALB is the platform's way in from the internet."""
 
 
 def subnet_cidrs(cidr_block: str, az_count: int) -> tuple[list[str], list[str]]:
@@ -87,9 +87,7 @@ class Vpc(pulumi.ComponentResource):
         aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0",
                       gateway_id=igw.id, opts=child)
 
-        k8s_tags: dict[str, dict[str, str]] = {"public": {}, "private": {}}
-        if args.kubernetes_subnet_tags:
-            k8s_tags = {"public": {"kubernetes.io/role/elb": "1"}, "private": {"kubernetes.io/role/internal-elb": "1"}}
+        k8s_tags = {"kubernetes.io/role/internal-elb": "1"} if args.kubernetes_subnet_tags else {}
         public_subnets: list[aws.ec2.Subnet] = []
         private_subnets: list[aws.ec2.Subnet] = []
         private_rts: list[aws.ec2.RouteTable] = []
@@ -98,8 +96,7 @@ class Vpc(pulumi.ComponentResource):
             # Public subnets never hand out public IPs: the ALB and NAT gateways bring their own addresses.
             public = aws.ec2.Subnet(f"{name}-public-{i}", vpc_id=vpc.id, cidr_block=public_cidrs[i],
                                     availability_zone=az, map_public_ip_on_launch=False,
-                                    tags={"Name": f"{name}-public-{az}", "tier": "public", **k8s_tags["public"]},
-                                    opts=child)
+                                    tags={"Name": f"{name}-public-{az}", "tier": "public"}, opts=child)
             aws.ec2.RouteTableAssociation(f"{name}-public-{i}", subnet_id=public.id, route_table_id=public_rt.id,
                                           opts=child)
             public_subnets.append(public)
@@ -113,8 +110,8 @@ class Vpc(pulumi.ComponentResource):
         for i, az in enumerate(azs):
             private = aws.ec2.Subnet(f"{name}-private-{i}", vpc_id=vpc.id, cidr_block=private_cidrs[i],
                                      availability_zone=az, map_public_ip_on_launch=False,
-                                     tags={"Name": f"{name}-private-{az}", "tier": "private",
-                                           **k8s_tags["private"]}, opts=child)
+                                     tags={"Name": f"{name}-private-{az}", "tier": "private", **k8s_tags},
+                                     opts=child)
             rt = aws.ec2.RouteTable(f"{name}-private-{i}", vpc_id=vpc.id, tags={"Name": f"{name}-private-{az}"},
                                     opts=child)
             if nat_ids:
