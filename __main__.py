@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, network
+from areas import ecs, eks, network
 from components.shared.context import PlatformContext
 
 try:
@@ -31,8 +31,12 @@ if len(zones) < config.network.az_count:
     raise pulumi.RunError(f"Pulumi.{config.stack}.yaml: {settings.PROJECT}:azCount must be at most {len(zones)}, "
                           f"the zones available in {config.region} (got {config.network.az_count})")
 
+if config.eks.enabled:
+    eks.check_version(config, on_aws_invoke)
+
 vpc = network.build(config, context, zones, on_aws)
 platform = ecs.build(config, context, vpc, on_aws)
+kubernetes = eks.build(config, context, vpc, on_aws)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
 pulumi.export("region", config.region)
@@ -59,3 +63,10 @@ pulumi.export("services", {
     }
     for name, svc in platform.services.items()
 })
+if kubernetes is not None:
+    pulumi.export("eksClusterName", kubernetes.cluster.cluster_name)
+    pulumi.export("eksClusterEndpoint", kubernetes.cluster.endpoint)
+    pulumi.export("eksOidcProviderArn", kubernetes.cluster.oidc_provider_arn)
+    pulumi.export("eksOidcProviderUrl", kubernetes.cluster.oidc_provider_url)
+    pulumi.export("eksNodeRoleArn", kubernetes.cluster.node_role_arn)
+    pulumi.export("eksKubeconfig", pulumi.Output.secret(kubernetes.cluster.kubeconfig))

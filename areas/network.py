@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pulumi
 
-from components.network.endpoints import ECS_SERVICES, EXEC_SERVICES, FSBP_SERVICES
+from components.network.endpoints import ECS_SERVICES, EKS_SERVICES, EXEC_SERVICES, FSBP_SERVICES
 from components.network.vpc import Vpc, VpcArgs
 from components.shared.context import PlatformContext
 from settings import Settings
 
 
 def interface_endpoints(config: Settings) -> tuple[str, ...]:
-    """What the workloads need to reach AWS without NAT, plus what FSBP asks for when the stack wants endpoints
-    anyway; nothing when there is NAT and the stack does not ask."""
+    """What the workloads (ECS, ECS Exec, EKS nodes) need to reach AWS without NAT, plus what FSBP asks for when the
+    stack wants endpoints anyway; nothing when there is NAT and the stack does not ask."""
     if config.network.nat_strategy != "none" and not config.network.interface_endpoints:
         return ()
     needed = list(ECS_SERVICES)
@@ -20,7 +20,9 @@ def interface_endpoints(config: Settings) -> tuple[str, ...]:
         needed += EXEC_SERVICES
     if config.network.interface_endpoints:
         needed += FSBP_SERVICES
-    return tuple(needed)
+    if config.eks.enabled:
+        needed += EKS_SERVICES
+    return tuple(dict.fromkeys(needed))  # each once, in order
 
 
 def build(config: Settings, context: PlatformContext, zones: list[str], opts: pulumi.ResourceOptions) -> Vpc:
@@ -33,6 +35,7 @@ def build(config: Settings, context: PlatformContext, zones: list[str], opts: pu
             nat_strategy=config.network.nat_strategy,
             flow_logs=config.network.flow_logs,
             interface_endpoints=interface_endpoints(config),
+            kubernetes_subnet_tags=config.eks.enabled,
         ),
         opts=opts,
     )

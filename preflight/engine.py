@@ -22,12 +22,20 @@ from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resour
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from preflight import datasources
+from preflight import datasources, remote
 
 UNKNOWN = rpc.UNKNOWN
 SIG_KEY = rpc._special_sig_key
 RESOURCE_SIG = rpc._special_resource_sig
+SECRET_SIG = rpc._special_secret_sig
+#: What a recording holds for a secret stack output: the wire format's secret marker, without the value.
+REDACTED_SECRET = {SIG_KEY: SECRET_SIG, "value": "[secret]"}
 ACCOUNT_ID = "123456789012"
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a recorded value is a secret (the wire format's secret marker)."""
+    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
 
 
 @dataclass
@@ -45,6 +53,8 @@ class Registration:
     property_dependencies: dict[str, list[str]]
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    transforms: list[Callable[..., Any]] = field(default_factory=list)
+    """The resource's transforms (callables): the engine runs them on its children, the mock engine does not."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -203,10 +213,15 @@ class PlatformMocks(pulumi.runtime.Mocks):
         self.region = region
         self.preview = preview
         self.data = datasources.DataSources(region)
+        self.children: remote.Children = {}
+        """Children of remote components that their outputs refer to, for the monitor to look up by URN."""
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
         state = dict(args.inputs)
         if self.preview:
+            return "", state
+        if args.typ in remote.COMPONENTS:
+            state.update(remote.COMPONENTS[args.typ](_urn(args), args.name, state, self.region, self.children))
             return "", state
         prefix = _ID_PREFIX.get(args.typ)
         rid = f"{prefix}-{_hex(_urn(args))}" if prefix else _physical_name(args)
@@ -216,6 +231,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         return rid, state
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> dict | tuple[dict, list[tuple[str, str]]]:
+        if args.token in remote.CALLS:
+            return remote.CALLS[args.token](dict(args.args))
         result, failures = self.data.call(args.token, args.args)
         return (result, failures) if failures else result
 
@@ -281,11 +298,16 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         rid = rid or ""
         state_struct = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, rid, state)
+        for child, (child_id, child_state) in self.mocks.children.items():  # read by URN, never registered
+            self.resources[child] = pulumi_mocks.MockMonitor.ResourceRegistration(child, child_id, child_state)
+        self.mocks.children.clear()
         self.registrations.append(Registration(
             urn=urn, type=request.type, name=request.name, custom=bool(request.custom), remote=bool(request.remote),
             parent=request.parent, provider=request.provider, protect=bool(request.protect), id=rid,
             dependencies=dependencies, property_dependencies=property_dependencies, inputs=inputs,
             outputs=json.loads(json.dumps(json_format.MessageToDict(state_struct), default=str)),
+            # The SDK's own mock monitor resolves transform callbacks the same way.
+            transforms=pulumi_mocks._resolve_callbacks(request.transforms),
         ))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=state_struct)
 
@@ -317,7 +339,12 @@ def run(
 
     _sync_await(run_pulumi_func(program))
     exported = dict(getattr(root, "outputs", {}) or {})
-    outputs = _sync_await(pulumi.Output.from_input(exported).future(with_unknowns=True)) if exported else {}
+    outputs: dict[str, Any] = {}
+    for key, value in exported.items():
+        output = pulumi.Output.from_input(value)
+        # A secret export is recorded as a secret, and its value never reaches the recording.
+        secret = _sync_await(output.is_secret())
+        outputs[key] = REDACTED_SECRET if secret else _sync_await(output.future(with_unknowns=True))
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config),
                           resources=monitor.registrations)
     recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: None))

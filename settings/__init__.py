@@ -1,8 +1,8 @@
 """The stack's configuration, read once into frozen, typed settings.
 
 Every key of the project's namespace is declared in one area module (``network``, ``alb``, ``capacity``,
-``services``, ``general``) with its type, default, description and check, and in ``Pulumi.yaml`` (a test keeps the
-two equal). A bad value raises ``ConfigError`` with one message that names the stack file, the key and what is
+``services``, ``general``, ``eks``) with its type, default, description and check, and in ``Pulumi.yaml`` (a test
+keeps the two equal). A bad value raises ``ConfigError`` with one message that names the stack file, the key and what is
 allowed, e.g. ``Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)``. ``__main__.py`` turns it into
 ``pulumi.RunError`` before any resource is registered.
 """
@@ -15,16 +15,18 @@ from dataclasses import dataclass
 
 from components.ecs.roles import Grant
 from components.ecs.service import rolling_update_deadlocks
-from settings import alb, aws, capacity, general, network, services
+from settings import alb, aws, capacity, eks, general, network, services
 from settings.alb import AlbSettings
 from settings.capacity import CapacitySettings
+from settings.eks import EksSettings, NodeGroupSettings
 from settings.network import NetworkSettings
 from settings.schema import PROJECT, SECRET_UNKNOWN, TYPES, ConfigError, Key, Reader
 from settings.services import ServiceSettings
 
 __all__ = [
-    "PROJECT", "SCHEMA", "SECRET_UNKNOWN", "TYPES", "AlbSettings", "CapacitySettings", "ConfigError", "Grant", "Key",
-    "NetworkSettings", "ServiceSettings", "Settings", "load", "raw_config", "rolling_update_deadlocks",
+    "PROJECT", "SCHEMA", "SECRET_UNKNOWN", "TYPES", "AlbSettings", "CapacitySettings", "ConfigError", "EksSettings",
+    "Grant", "Key", "NetworkSettings", "NodeGroupSettings", "ServiceSettings", "Settings", "load", "raw_config",
+    "rolling_update_deadlocks",
 ]
 
 
@@ -40,6 +42,7 @@ class Settings:
     alb: AlbSettings
     capacity: CapacitySettings
     services: tuple[ServiceSettings, ...]
+    eks: EksSettings
 
 
 #: Stack names become part of physical names (ECR repositories ``<stack>/<service>`` take lowercase only, task
@@ -47,7 +50,7 @@ class Settings:
 _STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 
 #: Every key of the project's namespace, area by area.
-SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS)
+SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS, *eks.KEYS)
 
 
 def load(stack: str, raw: Mapping[str, str]) -> Settings:
@@ -68,7 +71,7 @@ def load(stack: str, raw: Mapping[str, str]) -> Settings:
         stack=stack, region=region, partition=partition, network=network.read(v),
         log_retention_days=v["logRetentionDays"], protect=v["protect"], tags=dict(v["tags"]),
         alb=alb.read(reader, v, region, partition), capacity=capacity.read(reader, v),
-        services=services.read(reader, v, partition),
+        services=services.read(reader, v, partition), eks=eks.read(reader, v, partition),
     )
 
 

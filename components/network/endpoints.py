@@ -19,6 +19,9 @@ ECS_SERVICES = ("ecr.api", "ecr.dkr", "logs", "ecs", "ecs-agent", "ecs-telemetry
 EXEC_SERVICES = ("ssmmessages",)
 #: What Security Hub's FSBP asks every VPC to reach privately (EC2.10, EC2.55–58, EC2.60), beyond ECS's own.
 FSBP_SERVICES = ("ec2", "ssm-contacts", "ssm-incidents")
+#: What EKS nodes need without NAT, besides ECR, STS and S3: the EC2 API (the VPC CNI attaches network interfaces
+#: and addresses), the EKS API (clients in the VPC describing the cluster) and EKS Auth (Pod Identity).
+EKS_SERVICES = ("ec2", "ecr.api", "ecr.dkr", "sts", "eks", "eks-auth")
 
 
 @dataclass(frozen=True)

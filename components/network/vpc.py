@@ -38,6 +38,9 @@ class VpcArgs:
     interface_endpoints: tuple[str, ...] = ()
     """AWS services (``ecr.api``, ``logs``, …) to reach through interface endpoints in the private subnets; needed
     when there is no NAT gateway."""
+    kubernetes_subnet_tags: bool = False
+    """Tag the private subnets ``kubernetes.io/role/internal-elb``, where EKS's load balancer controllers place
+    internal load balancers. Public subnets stay untagged: the ALB is the platform's way in from the internet."""
 
 
 #: Administration ports the network ACL never opens to the internet.
@@ -120,6 +123,7 @@ class Vpc(pulumi.ComponentResource):
         aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0",
                       gateway_id=igw.id, opts=child)
 
+        k8s_tags = {"kubernetes.io/role/internal-elb": "1"} if args.kubernetes_subnet_tags else {}
         public_subnets: list[aws.ec2.Subnet] = []
         private_subnets: list[aws.ec2.Subnet] = []
         private_rts: list[aws.ec2.RouteTable] = []
@@ -142,7 +146,8 @@ class Vpc(pulumi.ComponentResource):
         for i, az in enumerate(azs):
             private = aws.ec2.Subnet(f"{name}-private-{i}", vpc_id=vpc.id, cidr_block=private_cidrs[i],
                                      availability_zone=az, map_public_ip_on_launch=False,
-                                     tags={"Name": f"{name}-private-{az}", "tier": "private"}, opts=child)
+                                     tags={"Name": f"{name}-private-{az}", "tier": "private", **k8s_tags},
+                                     opts=child)
             rt = aws.ec2.RouteTable(f"{name}-private-{i}", vpc_id=vpc.id, tags={"Name": f"{name}-private-{az}"},
                                     opts=child)
             if nat_ids:
