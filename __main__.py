@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, network
+from areas import ecs, network, storage
 from components.shared.context import PlatformContext
 
 try:
@@ -32,7 +32,8 @@ if len(zones) < config.network.az_count:
                           f"the zones available in {config.region} (got {config.network.az_count})")
 
 vpc = network.build(config, context, zones, on_aws)
-platform = ecs.build(config, context, vpc, on_aws)
+storage_area = storage.build(config, context, vpc, on_aws)
+platform = ecs.build(config, context, vpc, storage_area, on_aws)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
 pulumi.export("region", config.region)
@@ -59,3 +60,6 @@ pulumi.export("services", {
     }
     for name, svc in platform.services.items()
 })
+pulumi.export("repositoryUrls", storage_area.repositories.repository_urls if storage_area.repositories else {})
+pulumi.export("fileSystemIds", {name: fs.file_system_id for name, fs in storage_area.file_systems.items()})
+pulumi.export("accessPointIds", {name: fs.access_point_ids for name, fs in storage_area.file_systems.items()})
