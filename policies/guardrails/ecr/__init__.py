@@ -1,0 +1,1 @@
+"""Amazon ECR policies: private repositories, their scanning, tag mutability and lifecycle policies."""
