@@ -1,4 +1,4 @@
-"""EFS.2 / EFS.7: EFS file systems are backed up (advisory outside production).
+"""EFS.2: EFS file systems are backed up (advisory outside production).
 
 A stack policy: every ``aws:efs/fileSystem:FileSystem`` needs an ``aws:efs/backupPolicy:BackupPolicy`` whose
 ``fileSystemId`` refers to it with ``backupPolicy.status`` ENABLED (EFS's automatic daily backups by AWS Backup), or
@@ -47,7 +47,7 @@ POLICY = stack_policy(
                 "selection that includes them.",
     service="efs",
     severity=Severity.MEDIUM,
-    controls=["EFS.2", "EFS.7"],
+    controls=["EFS.2"],
     remediation="Add aws.efs.BackupPolicy(file_system_id=fs.id, backup_policy=aws.efs.BackupPolicyBackupPolicyArgs("
                 "status=\"ENABLED\")), or an aws.backup.Selection with the file system's ARN in resources.",
     validate=check,

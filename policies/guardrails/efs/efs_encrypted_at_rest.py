@@ -1,9 +1,9 @@
-"""EFS.1 / EFS.8: EFS file systems encrypt their data at rest with AWS KMS.
+"""EFS.1: EFS file systems encrypt their data at rest with AWS KMS.
 
 Judges ``aws:efs/fileSystem:FileSystem``: ``encrypted`` must be true. Absent, the CreateFileSystem API (and the
 provider) leave a file system unencrypted, and encryption can only be chosen at creation: a ``kmsKeyId`` without
 ``encrypted`` is refused by the provider, and reported here too. Without ``kmsKeyId`` EFS uses the AWS managed key
-``aws/elasticfilesystem``, which both controls accept.
+``aws/elasticfilesystem``, which the control accepts (it checks ``Encrypted`` only).
 """
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
@@ -29,7 +29,7 @@ POLICY = resource_policy(
     description="EFS file systems encrypt their data at rest with AWS KMS (encrypted true).",
     service="efs",
     severity=Severity.MEDIUM,
-    controls=["EFS.1", "EFS.8"],
+    controls=["EFS.1"],
     remediation="Create aws.efs.FileSystem with encrypted=True (and kms_key_id for a customer managed key).",
     validate=check,
 )
