@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, eks, network
+from areas import ecs, eks, network, storage
 from components.shared.context import PlatformContext
 
 try:
@@ -35,7 +35,8 @@ if config.eks.enabled:
     eks.check_version(config, on_aws_invoke)
 
 vpc = network.build(config, context, zones, on_aws)
-platform = ecs.build(config, context, vpc, on_aws)
+storage_area = storage.build(config, context, vpc, on_aws)
+platform = ecs.build(config, context, vpc, storage_area, on_aws)
 kubernetes = eks.build(config, context, vpc, on_aws)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
@@ -63,6 +64,9 @@ pulumi.export("services", {
     }
     for name, svc in platform.services.items()
 })
+pulumi.export("repositoryUrls", storage_area.repositories.repository_urls if storage_area.repositories else {})
+pulumi.export("fileSystemIds", {name: fs.file_system_id for name, fs in storage_area.file_systems.items()})
+pulumi.export("accessPointIds", {name: fs.access_point_ids for name, fs in storage_area.file_systems.items()})
 if kubernetes is not None:
     pulumi.export("eksClusterName", kubernetes.cluster.cluster_name)
     pulumi.export("eksClusterEndpoint", kubernetes.cluster.endpoint)

@@ -15,17 +15,19 @@ from dataclasses import dataclass
 
 from components.ecs.roles import Grant
 from components.ecs.service import rolling_update_deadlocks
-from settings import alb, aws, capacity, eks, general, network, services
+from settings import alb, aws, capacity, eks, general, network, services, storage
 from settings.alb import AlbSettings
 from settings.capacity import CapacitySettings
 from settings.eks import EksSettings, NodeGroupSettings
 from settings.network import NetworkSettings
 from settings.schema import PROJECT, SECRET_UNKNOWN, TYPES, ConfigError, Key, Reader
 from settings.services import ServiceSettings
+from settings.storage import StorageSettings
 
 __all__ = [
     "PROJECT", "SCHEMA", "SECRET_UNKNOWN", "TYPES", "AlbSettings", "CapacitySettings", "ConfigError", "EksSettings",
-    "Grant", "Key", "NetworkSettings", "NodeGroupSettings", "ServiceSettings", "Settings", "load", "raw_config",
+    "Grant", "Key", "NetworkSettings", "NodeGroupSettings", "ServiceSettings", "Settings", "StorageSettings", "load",
+    "raw_config",
     "rolling_update_deadlocks",
 ]
 
@@ -43,6 +45,7 @@ class Settings:
     capacity: CapacitySettings
     services: tuple[ServiceSettings, ...]
     eks: EksSettings
+    storage: StorageSettings
 
 
 #: Stack names become part of physical names (ECR repositories ``<stack>/<service>`` take lowercase only, task
@@ -50,7 +53,8 @@ class Settings:
 _STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 
 #: Every key of the project's namespace, area by area.
-SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS, *eks.KEYS)
+SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS,
+                           *storage.KEYS, *eks.KEYS)
 
 
 def load(stack: str, raw: Mapping[str, str]) -> Settings:
@@ -67,11 +71,13 @@ def load(stack: str, raw: Mapping[str, str]) -> Settings:
         raise reader.fail("aws:region", "must be set to an AWS region such as eu-west-1 (one botocore knows)",
                           region or None)
     v = {k.name: reader.parse(k) for k in SCHEMA}
+    service_settings = services.read(reader, v, partition)
     return Settings(
         stack=stack, region=region, partition=partition, network=network.read(v),
         log_retention_days=v["logRetentionDays"], protect=v["protect"], tags=dict(v["tags"]),
         alb=alb.read(reader, v, region, partition), capacity=capacity.read(reader, v),
-        services=services.read(reader, v, partition), eks=eks.read(reader, v, partition),
+        services=service_settings, storage=storage.read(reader, v, service_settings),
+        eks=eks.read(reader, v, partition),
     )
 
 

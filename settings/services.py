@@ -1,5 +1,6 @@
 """The services the platform runs: one spec per service in ``container-platform:services``, and the rolling-update
-defaults they share. Every value ECS, ELB, ECR or IAM would refuse is refused here, naming the key."""
+defaults they share. Every value ECS, ELB, ECR or IAM would refuse is refused here, naming the key. Repositories
+and file systems are declared in ``settings.storage``, which checks the references to them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from components.lb.alb import PLATFORM_RULE_PRIORITIES
 from components.network.egress import HTTPS_ANYWHERE, EgressRule
 from settings import aws
 from settings.schema import PROJECT, ConfigError, Key, Reader, article, between, did_you_mean, has_type, string_map
+from settings.storage import VolumeSettings, parse_volumes
 
 LAUNCH_TYPES = ("ec2", "fargate")
 GRANT_KINDS = tuple(GRANT_ACTIONS)
@@ -66,6 +68,8 @@ class ServiceSettings:
     secrets_kms_keys: tuple[str, ...] = ()
     grants: tuple[Grant, ...] = ()
     egress: tuple[EgressRule, ...] = ()
+    repository: str | None = None
+    volumes: tuple[VolumeSettings, ...] = ()
 
 
 KEYS: tuple[Key, ...] = (
@@ -84,8 +88,9 @@ _MAY_HOLD_SECRETS = ("environment", "secrets")
 SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
     "name": ("string", REQUIRED, "Service name: lowercase letters, digits, hyphens; up to 21 characters."),
     "launchType": ("string", REQUIRED, "ec2 (bridge mode, dynamic host ports) or fargate (awsvpc, one ENI per task)."),
-    "image": ("string", None, "Image to run; absent means the service's own ECR repository at imageTag."),
-    "imageTag": ("string", None, "Release tag in the service's ECR repository (required when image is absent)."),
+    "image": ("string", None, "Image to run from another registry; absent means repository at imageTag."),
+    "repository": ("string", None, "One of container-platform:repositories the image comes from (without image)."),
+    "imageTag": ("string", None, "Release tag in repository (required with it)."),
     "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999; lower is evaluated first)."),
     "cpu": ("integer", 256, "Task CPU units (Fargate needs a valid cpu/memory pair)."),
     "memory": ("integer", 512, "Task memory in MiB."),
@@ -110,6 +115,7 @@ SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
                             "dynamodb-read|dynamodb-write, arn: <resource ARN>}]."),
     "egress": ("array", [], "Extra outbound rules: [{port | fromPort+toPort, protocol: tcp|udp, cidr | "
                             "securityGroupId | prefixListId, description}]; HTTPS to anywhere is always there."),
+    "volumes": ("array", [], "EFS mounts: [{fileSystem, accessPoint, containerPath, readOnly}]."),
 }
 
 
@@ -226,6 +232,7 @@ def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, A
         enable_execute_command=v["enableExecuteCommand"], wait_for_steady_state=stack_values["waitForSteadyState"],
         environment=dict(v["environment"]), secrets=dict(v["secrets"]),
         secrets_kms_keys=tuple(v["secretsKmsKeys"]), grants=_grants(s, partition), egress=_egress(s),
+        repository=v["repository"], volumes=parse_volumes(reader, s.where, v["volumes"]),
     )
 
 
@@ -246,13 +253,17 @@ def _check_image(s: _Service) -> None:
     if v["image"] is not None:
         if not _IMAGE.fullmatch(v["image"]):
             raise s.bad("image", "must be an image reference (letters, digits and _ : . / # @ -, up to 255)")
+        if v["repository"] is not None:
+            raise s.bad("repository", "is only for services without image; the image comes from one or the other")
         if v["imageTag"] is not None:
-            raise s.bad("imageTag", "is only for the service's own repository; put the tag in image")
+            raise s.bad("imageTag", "is only for an image from repository; put the tag in image")
         return
+    if v["repository"] is None:
+        raise ConfigError(f"{s.reader.file}: {s.where} needs image, or repository (one of {PROJECT}:repositories) "
+                          f"with imageTag")
     tag = v["imageTag"]
     if tag is None:
-        raise ConfigError(f"{s.reader.file}: {s.where}.imageTag is required when image is not set (the release to "
-                          f"run from the service's own repository)")
+        raise ConfigError(f"{s.reader.file}: {s.where}.imageTag is required with repository (the release to run)")
     if not _IMAGE_TAG.fullmatch(tag):
         raise s.bad("imageTag", "must be an image tag: up to 128 letters, digits, _ . -, not starting with . or -")
     if tag.lower() in MOVING_TAGS or tag == s.reader.stack:

@@ -20,7 +20,8 @@ from tests.mocks import of_type, record, record_failure
 ROOT = Path(__file__).resolve().parents[1]
 STACKS = ("dev", "staging", "prod")
 P = f"{settings.PROJECT}:"
-EXPORTS = {"region", "vpcId", "vpcCidr", "publicSubnetIds", "privateSubnetIds"}
+EXPORTS = {"region", "vpcId", "vpcCidr", "publicSubnetIds", "privateSubnetIds", "repositoryUrls", "fileSystemIds",
+           "accessPointIds"}
 SUBNET = "aws:ec2/subnet:Subnet"
 
 
@@ -197,3 +198,111 @@ def test_prod_reaches_the_apis_fsbp_names_through_endpoints_despite_nat():
                 for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint") if r.inputs["vpcEndpointType"] == "Interface"}
     assert {"ec2", "ecr.api", "ecr.dkr", "ssm", "ssm-contacts", "ssm-incidents"} <= services
     assert len(rec.by_type("aws:ec2/natGateway:NatGateway")) == 3
+
+
+# ---- images and shared files -------------------------------------------------------------------------------------
+
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+ACCESS_POINT = "aws:efs/accessPoint:AccessPoint"
+MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
+REPOSITORY = "aws:ecr/repository:Repository"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def _by_name(rec, resource_type: str, name: str):
+    [found] = [r for r in rec.by_type(resource_type) if r.name == name]
+    return found
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_exports_map_repositories_file_systems_and_access_points(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack))
+    repository, fs = rec.by_type(REPOSITORY)[0], rec.by_type(FILE_SYSTEM)[0]
+    assert rec.outputs["repositoryUrls"] == {"api": repository.outputs["repositoryUrl"]}
+    assert repository.inputs["name"] == f"{stack}/api", repository.urn
+    assert rec.outputs["fileSystemIds"] == {"shared": fs.id}
+    assert rec.outputs["accessPointIds"] == {"shared": {"assets": _by_name(rec, ACCESS_POINT, "shared-assets").id}}
+    assert rec.outputs["services"]["api"]["repositoryUrl"] == repository.outputs["repositoryUrl"]
+    assert rec.outputs["services"]["web"]["repositoryUrl"] is None
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_an_ec2_and_a_fargate_service_share_one_volume(stack: str):
+    """web (EC2, bridge) serves what api (Fargate) writes: both task definitions mount the same access point of the
+    same file system with TLS and IAM; the mount targets admit NFS from exactly the instances and api's tasks; each
+    task role may mount only through that access point, and only api may write."""
+    rec = record(program, stack=stack, config=stack_config(stack))
+    fs, access_point = rec.by_type(FILE_SYSTEM)[0], _by_name(rec, ACCESS_POINT, "shared-assets")
+    for service, read_only in (("web", True), ("api", False)):
+        task = _by_name(rec, TASK, service)
+        assert task.inputs["volumes"] == [{"name": "shared-assets", "efsVolumeConfiguration": {
+            "fileSystemId": fs.id, "transitEncryption": "ENABLED",
+            "authorizationConfig": {"accessPointId": access_point.id, "iam": "ENABLED"}}}], task.urn
+        assert {fs.urn, access_point.urn} == set(task.property_dependencies["volumes"]), task.urn
+        [definition] = json.loads(task.inputs["containerDefinitions"])
+        assert [m["readOnly"] for m in definition["mountPoints"]] == [read_only], task.urn
+        [policy] = [p for p in rec.by_type(ROLE_POLICY) if p.name == f"{service}-task"]
+        efs = [st for st in json.loads(policy.inputs["policy"])["Statement"]
+               if any(a.startswith("elasticfilesystem:") for a in st["Action"])]
+        assert efs == [{"Effect": "Allow",
+                        "Action": ["elasticfilesystem:ClientMount"] + ([] if read_only else
+                                                                       ["elasticfilesystem:ClientWrite"]),
+                        "Resource": [fs.outputs["arn"]],
+                        "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn":
+                                                       access_point.outputs["arn"]}}}], policy.urn
+
+    mount_sg = _by_name(rec, SG, "shared-mt-sg")
+    clients = {_by_name(rec, SG, "capacity-sg").urn, _by_name(rec, SG, "api-sg").urn}
+    ingress = [r for r in rec.by_type(INGRESS) if r.property_dependencies["securityGroupId"] == [mount_sg.urn]]
+    assert {r.property_dependencies["referencedSecurityGroupId"][0] for r in ingress} == clients
+    for rule in ingress:
+        assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 2049, 2049)
+        assert not {"cidrIpv4", "cidrIpv6", "prefixListId"} & set(rule.inputs), rule.urn
+    egress = [r for r in rec.by_type(EGRESS) if r.property_dependencies.get("referencedSecurityGroupId") ==
+              [mount_sg.urn]]
+    assert {r.property_dependencies["securityGroupId"][0] for r in egress} == clients
+
+    targets = rec.by_type(MOUNT_TARGET)
+    private = set(rec.outputs["privateSubnetIds"])
+    assert sorted(t.inputs["subnetId"] for t in targets) == sorted(private)
+    for service in rec.by_type(SERVICE):
+        assert {t.urn for t in targets} <= set(service.dependencies), service.urn
+
+
+def test_prod_backs_up_the_file_system_and_protects_it_and_the_repository():
+    rec = record(program, stack="prod", config=stack_config("prod"))
+    fs, repository = rec.by_type(FILE_SYSTEM)[0], rec.by_type(REPOSITORY)[0]
+    [backup] = rec.by_type("aws:efs/backupPolicy:BackupPolicy")
+    assert backup.inputs["backupPolicy"] == {"status": "ENABLED"}, backup.urn
+    assert fs.protect and repository.protect and repository.inputs["forceDelete"] is False
+    assert repository.inputs["encryptionConfigurations"] == [{"encryptionType": "AES256"}], repository.urn
+    [scanning] = rec.by_type("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")
+    assert scanning.inputs["scanType"] == "ENHANCED", scanning.urn
+
+
+def test_the_api_repository_keeps_the_identity_it_had_under_its_service():
+    from areas.storage import previous_owner, running_tags
+    from components.ecs import fargate_service
+
+    for stack in STACKS:
+        config = settings.load(stack, stack_config(stack))
+        assert previous_owner(config, "api") == fargate_service.TYPE, stack
+        assert running_tags(config, "api") == (config.services[1].image_tag,), stack
+
+
+def test_efs_needs_no_endpoint_without_nat():
+    """Mount targets live in the VPC and resolve through its DNS; the mount helper signs with the task role's
+    credentials from the ECS agent and calls no AWS API: no EFS or extra STS endpoint."""
+    from areas.network import interface_endpoints
+    from components.network.endpoints import ECS_SERVICES
+
+    config = stack_config("dev", natStrategy="none")
+    assert interface_endpoints(settings.load("dev", config)) == ECS_SERVICES
+    rec = record(program, stack="dev", config=config)
+    assert len(rec.by_type(MOUNT_TARGET)) == 2
+    services = {e.inputs["serviceName"].rsplit(".", 1)[-1] for e in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert "elasticfilesystem" not in services

@@ -166,19 +166,33 @@ def test_malformed_tags_are_refused(tag: str):
         f"Pulumi.prod.yaml: {S}[api].imageTag must be an image tag")
 
 
-def test_the_own_repository_needs_a_tag():
+def test_a_repository_needs_a_tag():
     def drop(services: list[Any]) -> None:
         services[1].pop("imageTag")
 
     assert error("prod", edit_services=drop) == (
-        f"Pulumi.prod.yaml: {S}[api].imageTag is required when image is not set (the release to run from the "
-        f"service's own repository)")
+        f"Pulumi.prod.yaml: {S}[api].imageTag is required with repository (the release to run)")
 
 
 def test_a_tag_beside_an_external_image_is_refused():
     assert error("prod", edit_services=_set("web", imageTag="1.0.0")) == (
-        f'Pulumi.prod.yaml: {S}[web].imageTag is only for the service\'s own repository; put the tag in image '
+        f'Pulumi.prod.yaml: {S}[web].imageTag is only for an image from repository; put the tag in image '
         f'(got "1.0.0")')
+
+
+def test_a_service_needs_an_image_or_a_repository():
+    """A service no longer builds a repository of its own: it names one of container-platform:repositories."""
+    def drop(services: list[Any]) -> None:
+        services[1].pop("repository")
+
+    assert error("prod", edit_services=drop) == (
+        f"Pulumi.prod.yaml: {S}[api] needs image, or repository (one of {P}repositories) with imageTag")
+
+
+def test_an_image_and_a_repository_are_refused_together():
+    assert error("prod", edit_services=_set("web", repository="api")) == (
+        f'Pulumi.prod.yaml: {S}[web].repository is only for services without image; the image comes from one or the '
+        f'other (got "api")')
 
 
 # ---- exec, keys, egress -----------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -13,6 +14,7 @@ from components.network.egress import EgressRule, add_egress, allow_https_egress
 from components.network.endpoints import admit_to_endpoints
 from components.shared.context import PlatformContext
 from components.shared.iam import trust_policy
+from components.storage.nfs import allow_nfs
 
 TYPE = "platform:ecs:Ec2Capacity"
 #: Public SSM parameter with the current ECS-optimized Amazon Linux 2023 AMI.
@@ -51,10 +53,24 @@ class Ec2CapacityArgs:
     """Outbound rules beyond HTTPS for the instances, and so for every EC2 (bridge mode) task on them."""
     endpoints_security_group_id: pulumi.Input[str] | None = None
     """The VPC's interface endpoints' SG, when there is no NAT: the instance SG admits itself."""
+    file_systems: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """EFS file systems that EC2 (bridge mode) services mount, by name, with their mount targets' security group:
+    the instances mount them for their tasks, so the instance SG reaches them on NFS."""
 
 
-def user_data(cluster_name: str) -> str:
-    """Joins the cluster; settings from the ECS agent configuration documentation."""
+#: Stopped tasks' EFS mounts (and the task credentials they hold) are cleaned up after this wait; the ECS guide on
+#: EFS volumes recommends less than the agent's default.
+EFS_TASK_CLEANUP_WAIT = "15m"
+
+
+def user_data(cluster_name: str, efs: bool = False) -> str:
+    """Joins the cluster; settings from the ECS agent configuration documentation.
+
+    EFS with IAM authorization needs nothing installed: the ECS-optimized AMI ships amazon-efs-utils and enables
+    the ECS volume plugin, and the agent hands the task role's credentials to the mount helper
+    (``ECS_ENABLE_TASK_IAM_ROLE``, which bridge-mode task roles need anyway). With ``efs`` the agent cleans up
+    stopped tasks sooner.
+    """
     return "\n".join([
         "#!/bin/bash",
         "cat <<'EOF' >> /etc/ecs/ecs.config",
@@ -64,6 +80,7 @@ def user_data(cluster_name: str) -> str:
         "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
         "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance",
         'ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]',
+        *([f"ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION={EFS_TASK_CLEANUP_WAIT}"] if efs else []),
         "EOF",
         "",
     ])
@@ -100,6 +117,9 @@ class Ec2Capacity(pulumi.ComponentResource):
             add_egress(name, sg.id, rule, self)
         if args.endpoints_security_group_id is not None:
             admit_to_endpoints(name, args.endpoints_security_group_id, sg.id, self)
+        for file_system, mount_target_sg in sorted(args.file_systems.items()):
+            allow_nfs(name, file_system, mount_target_security_group_id=mount_target_sg,
+                      client_security_group_id=sg.id, parent=self)
 
         image_id: pulumi.Input[str] = args.ami_id or aws.ssm.get_parameter_output(
             name=AMI_PARAMETER, opts=pulumi.InvokeOptions(parent=self)).value
@@ -125,7 +145,7 @@ class Ec2Capacity(pulumi.ComponentResource):
             tag_specifications=[aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags=launch_tags)
                                 for kind in ("instance", "volume", "network-interface")],
             user_data=pulumi.Output.from_input(args.cluster_name).apply(
-                lambda cluster: base64.b64encode(user_data(cluster).encode()).decode()),
+                lambda cluster: base64.b64encode(user_data(cluster, efs=bool(args.file_systems)).encode()).decode()),
             update_default_version=True,
             opts=child,
         )

@@ -1,15 +1,19 @@
 """An ECS service on Fargate: awsvpc networking (one ENI and private IP per task), registered as ip targets,
-behind a task security group that admits only the container port, only from the load balancer."""
+behind a task security group that admits only the container port, only from the load balancer. Tasks mount EFS
+from their own ENI: the task group reaches the mount targets of the file systems it mounts on NFS (platform 1.4.0
+or later, which LATEST is)."""
 
 from __future__ import annotations
 
 import pulumi
 import pulumi_aws as aws
 
+from components.ecs import volumes
 from components.ecs.service import ServiceArgs, ServiceBase, TaskNetworking
 from components.lb.rules import allow_alb_to_targets
 from components.network.egress import add_egress, allow_https_egress
 from components.network.endpoints import admit_to_endpoints
+from components.storage.nfs import allow_nfs
 
 TYPE = "platform:ecs:FargateService"
 #: Task sizes Fargate runs (Linux), per "Task CPU and memory" in the ECS developer guide: CPU units → memory MiB.
@@ -46,6 +50,10 @@ class FargateService(ServiceBase):
             add_egress(name, sg.id, rule, self)
         if args.endpoints_security_group_id is not None:
             admit_to_endpoints(name, args.endpoints_security_group_id, sg.id, self)
+        nfs_rules: tuple[pulumi.Resource, ...] = ()
+        for file_system, mount_target_sg in volumes.file_systems(args.volumes).items():
+            nfs_rules += allow_nfs(name, file_system, mount_target_security_group_id=mount_target_sg,
+                                   client_security_group_id=sg.id, parent=self)
         return TaskNetworking(
             network_mode="awsvpc", target_type="ip", host_port=port, compatibilities=("FARGATE",),
             service_args={
@@ -55,4 +63,5 @@ class FargateService(ServiceBase):
                 "network_configuration": aws.ecs.ServiceNetworkConfigurationArgs(
                     subnets=self._subnet_ids, security_groups=[sg.id], assign_public_ip=False),
             },
+            dependencies=nfs_rules,
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.ecs.volumes import VolumeMount, client_statements
 from components.shared.context import PlatformContext
 from components.shared.iam import policy_document, statement, trust_policy
 
@@ -83,13 +84,14 @@ def _ecs_trust(context: PlatformContext) -> str:
 
 
 def task_role(name: str, context: PlatformContext, grants: Sequence[Grant], parent: pulumi.Resource,
-              exec_log_group_arn: pulumi.Input[str] | None = None) -> ServiceRole:
-    """The application's role: exactly the declared grants, plus ECS Exec's channels and session logging when
-    ``exec_log_group_arn`` is given."""
+              exec_log_group_arn: pulumi.Input[str] | None = None,
+              volumes: Sequence[VolumeMount] = ()) -> ServiceRole:
+    """The application's role: exactly the declared grants, the EFS client access of its volumes (each through its
+    access point), plus ECS Exec's channels and session logging when ``exec_log_group_arn`` is given."""
     opts = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(f"{name}-task", assume_role_policy=_ecs_trust(context),
                         description=f"{name} task role", opts=opts)
-    statements = grant_statements(grants)
+    statements = grant_statements(grants) + client_statements(volumes)
     if exec_log_group_arn is not None:
         statements += [
             statement(list(EXEC_CHANNELS), ["*"], sid="ExecChannels"),

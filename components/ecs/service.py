@@ -1,5 +1,6 @@
-"""What EC2 and Fargate services share: image, logs, roles, target group and listener rule, rolling updates and
-scaling. ``Ec2Service`` and ``FargateService`` (their own modules) add the task networking of their launch type."""
+"""What EC2 and Fargate services share: image, logs, roles, EFS volumes, target group and listener rule, rolling
+updates and scaling. ``Ec2Service`` and ``FargateService`` (their own modules) add the task networking of their
+launch type."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.ecs import volumes
 from components.ecs.roles import Grant, execution_role, task_role
+from components.ecs.volumes import VolumeMount
 from components.network.egress import EgressRule
 from components.shared.context import PlatformContext
 
@@ -32,9 +35,9 @@ class ContainerSpec:
     """The service's one container."""
 
     image: str | None
-    """Image reference; None builds the service's own ECR repository and runs ``image_tag`` from it."""
+    """Image reference; None runs ``image_tag`` from the ECR repository of ``ServiceArgs.repository_url``."""
     image_tag: str | None = None
-    """Release tag in the service's own repository when ``image`` is None (immutable: one tag per release)."""
+    """Release tag in that repository when ``image`` is None (immutable: one tag per release)."""
     port: int = 8080
     """Container port the load balancer forwards to."""
     cpu: int = 256
@@ -104,7 +107,13 @@ class ServiceArgs:
     """The VPC's interface endpoints' SG, when the VPC reaches AWS APIs through them: the task SG admits itself."""
     depends_on: tuple[pulumi.Resource, ...] = ()
     """What the ECS service needs first and outlives on destroy, e.g. the component that associates its capacity
-    providers with the cluster (a component stands for all its resources)."""
+    providers with the cluster, or the file systems it mounts (a component stands for all its resources)."""
+    repository_url: pulumi.Input[str] | None = None
+    """The ECR repository the container's image comes from when ``container.image`` is None."""
+    repository_arn: pulumi.Input[str] | None = None
+    """Its ARN: the execution role may pull from this repository only."""
+    volumes: tuple[VolumeMount, ...] = ()
+    """EFS access points mounted into the container."""
 
 
 def rolling_update_deadlocks(count: int, min_healthy_percent: int, max_percent: int) -> bool:
@@ -122,6 +131,8 @@ class TaskNetworking:
     host_port: int
     compatibilities: tuple[str, ...]
     service_args: Mapping[str, Any]
+    dependencies: tuple[pulumi.Resource, ...] = ()
+    """What tasks need before they start (e.g. the rules that let them reach their file systems)."""
 
 
 class ServiceBase(pulumi.ComponentResource):
@@ -144,37 +155,29 @@ class ServiceBase(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(name, name=f"/platform/{ctx.stack}/{name}",
                                             retention_in_days=ctx.log_retention_days,
                                             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
-        repository = None
         image: pulumi.Input[str] | None = spec.image
         if spec.image is None:
-            repository = aws.ecr.Repository(
-                name, name=f"{ctx.stack}/{name}", image_tag_mutability="IMMUTABLE", force_delete=not ctx.protect,
-                image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
-                encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="AES256")],
-                opts=pulumi.ResourceOptions(parent=self, protect=ctx.protect, delete_before_replace=True))
-            aws.ecr.LifecyclePolicy(name, repository=repository.name, policy=json.dumps({"rules": [{
-                "rulePriority": 1, "description": "keep the newest 50 images",
-                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 50},
-                "action": {"type": "expire"}}]}), opts=child)
-            image = repository.repository_url.apply(lambda url: f"{url}:{spec.image_tag}")
+            image = pulumi.Output.from_input(args.repository_url).apply(lambda url: f"{url}:{spec.image_tag}")
 
         exec_role = execution_role(name, ctx, log_group_arn=log_group.arn,
-                                   repository_arn=repository.arn if repository else None,
+                                   repository_arn=args.repository_arn if spec.image is None else None,
                                    secret_arns=list(spec.secrets.values()), kms_key_arns=spec.secrets_kms_keys,
                                    parent=self)
         app_role = task_role(name, ctx, args.grants, parent=self,
-                             exec_log_group_arn=args.exec_log_group_arn if args.enable_execute_command else None)
+                             exec_log_group_arn=args.exec_log_group_arn if args.enable_execute_command else None,
+                             volumes=args.volumes)
         role_policies = [*exec_role.policies, *app_role.policies]
         net = self._networking(name, args)
 
         container_definitions = pulumi.Output.all(image=image, log_group=log_group.name).apply(
             lambda v: json.dumps([container_definition(name, spec, v["image"], v["log_group"], ctx.region,
-                                                       net.host_port)]))
+                                                       net.host_port, args.volumes)]))
         task = aws.ecs.TaskDefinition(
             name, family=f"{ctx.stack}-{name}", network_mode=net.network_mode,
             requires_compatibilities=list(net.compatibilities), cpu=str(spec.cpu), memory=str(spec.memory),
             execution_role_arn=exec_role.role.arn, task_role_arn=app_role.role.arn,
             container_definitions=container_definitions,
+            volumes=volumes.task_volumes(args.volumes) or None,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX",
                                                                        cpu_architecture="X86_64"),
             opts=pulumi.ResourceOptions(parent=self, depends_on=role_policies))
@@ -210,7 +213,8 @@ class ServiceBase(pulumi.ComponentResource):
             force_new_deployment=True,
             **net.service_args,
             # The scaler owns the running count once the service exists.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[rule, *role_policies, *args.depends_on],
+            opts=pulumi.ResourceOptions(parent=self,
+                                        depends_on=[rule, *role_policies, *net.dependencies, *args.depends_on],
                                         ignore_changes=["desiredCount"]),
         )
 
@@ -234,7 +238,8 @@ class ServiceBase(pulumi.ComponentResource):
         self.task_role_arn = app_role.role.arn
         self.target_group_arn = target_group.arn
         self.log_group_name = log_group.name
-        self.repository_url = repository.repository_url if repository else None
+        self.repository_url = (pulumi.Output.from_input(args.repository_url)
+                               if spec.image is None and args.repository_url is not None else None)
         outputs: dict[str, Any] = {
             "serviceName": self.service_name, "taskDefinitionArn": self.task_definition_arn,
             "taskRoleArn": self.task_role_arn, "targetGroupArn": self.target_group_arn,
@@ -263,9 +268,10 @@ def deployed_task_definition(name: str, running: str, requested: str) -> str:
 
 
 def container_definition(name: str, spec: ContainerSpec, image: str, log_group: str, region: str,
-                         host_port: int) -> dict[str, Any]:
-    """The container definition in the ECS API's shape."""
-    return {
+                         host_port: int, mounts: tuple[VolumeMount, ...] = ()) -> dict[str, Any]:
+    """The container definition in the ECS API's shape (``mountPoints`` only with volumes, so a service without
+    volumes keeps its definition as it was)."""
+    definition = {
         "name": name,
         "image": image,
         "essential": True,
@@ -277,6 +283,9 @@ def container_definition(name: str, spec: ContainerSpec, image: str, log_group: 
         "logConfiguration": {"logDriver": "awslogs", "options": {
             "awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": name}},
     }
+    if mounts:
+        definition["mountPoints"] = volumes.mount_points(mounts)
+    return definition
 
 
 def _validate(name: str, args: ServiceArgs) -> None:
@@ -289,7 +298,11 @@ def _validate(name: str, args: ServiceArgs) -> None:
                          f"the maximum down)")
     if not 1 <= args.container.port <= 65535:
         raise ValueError(f"service {name}: port must be 1..65535 (got {args.container.port})")
-    if args.container.image is None and not args.container.image_tag:
-        raise ValueError(f"service {name}: needs image, or image_tag in its own repository")
+    if args.container.image is None and (not args.container.image_tag or args.repository_url is None
+                                         or args.repository_arn is None):
+        raise ValueError(f"service {name}: needs image, or repository_url, repository_arn and image_tag")
+    if args.container.image is not None and (args.repository_url is not None or args.repository_arn is not None):
+        raise ValueError(f"service {name}: takes image or a repository, not both")
+    volumes.validate(f"service {name}", args.volumes)
     if args.enable_execute_command and args.exec_log_group_arn is None:
         raise ValueError(f"service {name}: enable_execute_command needs exec_log_group_arn (sessions are logged)")

@@ -82,6 +82,8 @@ class Vpc(pulumi.ComponentResource):
     cidr_block: pulumi.Output[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids_by_zone: tuple[pulumi.Output[str], ...]
+    """The private subnets one by one, in zone order: for resources built once per subnet (EFS mount targets)."""
     endpoints_security_group_id: pulumi.Output[str] | None
     """The interface endpoints' SG (None without endpoints): clients admit themselves on 443."""
 
@@ -178,6 +180,7 @@ class Vpc(pulumi.ComponentResource):
         self.cidr_block = vpc.cidr_block
         self.public_subnet_ids = pulumi.Output.all(*[s.id for s in public_subnets])
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in private_subnets])
+        self.private_subnet_ids_by_zone = tuple(s.id for s in private_subnets)
         self.endpoints_security_group_id = endpoints.security_group_id if endpoints else None
         self.register_outputs({
             "vpcId": self.vpc_id, "cidrBlock": self.cidr_block,

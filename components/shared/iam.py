@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -28,11 +28,14 @@ def trust_policy(service: str, account_id: str | None = None, source_arn: str | 
     return json.dumps({"Version": "2012-10-17", "Statement": [body]})
 
 
-def statement(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], sid: str | None = None) -> dict:
-    """One Allow statement; resources may be Outputs."""
+def statement(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], sid: str | None = None,
+              condition: Mapping[str, Mapping[str, pulumi.Input[str]]] | None = None) -> dict:
+    """One Allow statement; resources and condition values may be Outputs."""
     body: dict[str, Any] = {"Effect": "Allow", "Action": sorted(actions), "Resource": list(resources)}
     if sid:
         body["Sid"] = sid
+    if condition:
+        body["Condition"] = {operator: dict(keys) for operator, keys in condition.items()}
     return body
 
 

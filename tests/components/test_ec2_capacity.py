@@ -31,6 +31,8 @@ PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 
 
 TAGS = (("team", "platform"), ("stack", "test"))
+MOUNT_TARGET_SG = "sg-0f0f0f0f0f0f0f0f0"
+MEDIA_MOUNT_TARGET_SG = "sg-0a0a0a0a0a0a0a0a0"
 ENDPOINTS_SG = "sg-0e0e0e0e0e0e0e0e0"
 DB_SG = "sg-0d0d0d0d0d0d0d0d0"
 
@@ -38,13 +40,15 @@ DB_SG = "sg-0d0d0d0d0d0d0d0d0"
 @functools.cache
 def build(min_size: int = 1, max_size: int = 4, target_capacity: int = 100, protect: bool = False,
           instance_type: str = "t3.medium", ami_id: str | None = None, egress: tuple[EgressRule, ...] = (),
-          endpoints: bool = False, partition: str = "aws") -> Recording:
+          endpoints: bool = False, partition: str = "aws",
+          file_systems: tuple[tuple[str, str], ...] = ()) -> Recording:
     """One Ec2Capacity named cap, joining CLUSTER_NAME, in three private subnets behind ALB_SG."""
     args = Ec2CapacityArgs(context=context(tags=dict(TAGS), partition=partition), cluster_name=CLUSTER_NAME,
                            vpc_id="vpc-1", subnet_ids=list(SUBNETS), alb_security_group_id=ALB_SG,
                            instance_type=instance_type, min_size=min_size, max_size=max_size,
                            target_capacity=target_capacity, managed_termination_protection=protect, ami_id=ami_id,
-                           egress=egress, endpoints_security_group_id=ENDPOINTS_SG if endpoints else None)
+                           egress=egress, endpoints_security_group_id=ENDPOINTS_SG if endpoints else None,
+                           file_systems=dict(file_systems))
     return record(lambda: Ec2Capacity("cap", args))
 
 
@@ -116,6 +120,17 @@ def test_user_data_joins_the_cluster():
     assert [line for line in lines if line.startswith("ECS_CLUSTER=")] == [f"ECS_CLUSTER={CLUSTER_NAME}"], \
         template.urn
     assert "ECS_ENABLE_TASK_IAM_ROLE=true" in lines, template.urn
+    assert not any(line.startswith("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=") for line in lines), template.urn
+
+
+def test_user_data_cleans_up_stopped_tasks_sooner_when_tasks_mount_efs():
+    """EFS with IAM authorization: the AMI brings amazon-efs-utils and the volume plugin, the agent hands the task
+    role's credentials to the mount helper (task IAM roles on), and stopped tasks' mounts go within 15 minutes."""
+    template = one(build(file_systems=(("shared", MOUNT_TARGET_SG),)), TEMPLATE)
+    lines = base64.b64decode(template.inputs["userData"], validate=True).decode().splitlines()
+    assert "ECS_ENABLE_TASK_IAM_ROLE=true" in lines, template.urn
+    assert "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=15m" in lines, template.urn
+    assert lines.index("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=15m") < lines.index("EOF"), template.urn
 
 
 # ---- Auto Scaling group ------------------------------------------------------------------------------------
@@ -281,6 +296,24 @@ def test_instances_egress_only_https():
     assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (443, 443), rule.urn
     assert rule.inputs["cidrIpv4"] == "0.0.0.0/0", rule.urn
     assert len(of_type(rec, EGRESS)) == 2, [r.urn for r in of_type(rec, EGRESS)]
+
+
+def test_instances_reach_the_mount_targets_of_the_file_systems_their_tasks_mount():
+    rec = build(file_systems=(("shared", MOUNT_TARGET_SG), ("media", MEDIA_MOUNT_TARGET_SG)))
+    sg = instance_sg(rec)
+    for file_system, mount_target_sg in (("shared", MOUNT_TARGET_SG), ("media", MEDIA_MOUNT_TARGET_SG)):
+        [ingress] = [r for r in of_type(rec, INGRESS) if r.inputs["securityGroupId"] == mount_target_sg]
+        assert ingress.name == f"cap-{file_system}-nfs", ingress.urn
+        assert ref(rec, ingress, "referencedSecurityGroupId") == sg, ingress.urn
+        assert (ingress.inputs["ipProtocol"], ingress.inputs["fromPort"], ingress.inputs["toPort"]) == \
+            ("tcp", 2049, 2049), ingress.urn
+        [egress] = [r for r in of_type(rec, EGRESS) if r.inputs.get("referencedSecurityGroupId") == mount_target_sg]
+        assert ref(rec, egress, "securityGroupId") == sg, egress.urn
+        assert (egress.inputs["ipProtocol"], egress.inputs["fromPort"], egress.inputs["toPort"]) == \
+            ("tcp", 2049, 2049), egress.urn
+    # The instances still admit only the load balancer.
+    assert [r.inputs["securityGroupId"] for r in of_type(rec, INGRESS) if refs(rec, r, "securityGroupId") == [sg]] \
+        == [sg.id]
 
 
 # ---- instance role -----------------------------------------------------------------------------------------

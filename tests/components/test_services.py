@@ -36,6 +36,8 @@ BUCKET_ARN = "arn:aws:s3:::platform-test-assets"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:platform-test-jobs"
 TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/platform-test-orders"
 EXTERNAL_IMAGE = "public.ecr.aws/nginx/nginx:1.27"
+REPOSITORY_URL = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/test/api"
+REPOSITORY_ARN = f"arn:aws:ecr:{REGION}:{ACCOUNT_ID}:repository/test/api"
 KINDS = ("ec2", "fargate")
 TYPES = {"ec2": ec2_service.TYPE, "fargate": fargate_service.TYPE}
 
@@ -47,6 +49,7 @@ ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 REPOSITORY = "aws:ecr/repository:Repository"
+LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -58,14 +61,17 @@ MAPPINGS = ("environment", "secrets")
 
 
 def service_args(**changes: Any) -> ServiceArgs:
-    """ServiceArgs for a service named api on port PORT at /api/*; ``changes`` may name ContainerSpec fields
-    (environment and secrets as tuples of pairs) or ServiceArgs fields."""
+    """ServiceArgs for a service named api on port PORT at /api/*, its image from the repository test/api unless
+    ``image`` is given; ``changes`` may name ContainerSpec fields (environment and secrets as tuples of pairs) or
+    ServiceArgs fields."""
     spec_values: dict[str, Any] = {"image": None, "image_tag": "1.4.2", "port": PORT}
     args_values: dict[str, Any] = {
         "context": context(), "cluster_arn": CLUSTER_ARN, "cluster_name": CLUSTER_NAME, "vpc_id": "vpc-1",
         "listener_arn": LISTENER_ARN, "alb_security_group_id": ALB_SG, "path": "/api/*", "priority": 20,
         "health_check_path": "/healthz",
     }
+    if changes.get("image") is None:
+        args_values |= {"repository_url": REPOSITORY_URL, "repository_arn": REPOSITORY_ARN}
     for key, value in changes.items():
         if key in CONTAINER_FIELDS:
             spec_values[key] = dict(value) if key in MAPPINGS else value
@@ -266,10 +272,10 @@ def test_both_roles_trust_ecs_tasks_of_this_account_only(kind: str):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_execution_role_with_its_own_repository(kind: str):
+def test_execution_role_pulls_from_its_repository_only(kind: str):
     rec = build(kind)
     execution, _ = roles(rec)
-    group, repository = one(rec, LOG_GROUP), one(rec, REPOSITORY)
+    group = one(rec, LOG_GROUP)
     found = policy_of(rec, execution)
     assert found is not None, execution.urn
     policy, statements = found
@@ -277,11 +283,11 @@ def test_execution_role_with_its_own_repository(kind: str):
         "logs:CreateLogStream": [f"{group.outputs['arn']}:log-stream:*"],
         "logs:PutLogEvents": [f"{group.outputs['arn']}:log-stream:*"],
         "ecr:GetAuthorizationToken": ["*"],
-        "ecr:BatchCheckLayerAvailability": [repository.outputs["arn"]],
-        "ecr:BatchGetImage": [repository.outputs["arn"]],
-        "ecr:GetDownloadUrlForLayer": [repository.outputs["arn"]],
+        "ecr:BatchCheckLayerAvailability": [REPOSITORY_ARN],
+        "ecr:BatchGetImage": [REPOSITORY_ARN],
+        "ecr:GetDownloadUrlForLayer": [REPOSITORY_ARN],
     }, policy.urn
-    assert {r.urn for r in refs(rec, policy, "policy")} == {group.urn, repository.urn}, policy.urn
+    assert {r.urn for r in refs(rec, policy, "policy")} == {group.urn}, policy.urn
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -389,15 +395,17 @@ def test_unknown_grant_kind_raises(kind: str):
 def test_container_definition(kind: str):
     rec = build(kind, secrets=SECRETS, environment=ENVIRONMENT)
     task, definition = container(rec)
-    group, repository = one(rec, LOG_GROUP), one(rec, REPOSITORY)
+    group = one(rec, LOG_GROUP)
     assert definition["name"] == "api" and definition["essential"] is True, task.urn
-    assert definition["image"] == f"{repository.outputs['repositoryUrl']}:1.4.2", task.urn
+    assert definition["image"] == f"{REPOSITORY_URL}:1.4.2", task.urn
+    assert "mountPoints" not in definition, task.urn
     assert definition["secrets"] == [{"name": k, "valueFrom": v} for k, v in sorted(SECRETS)], task.urn
     assert definition["environment"] == [{"name": k, "value": v} for k, v in sorted(ENVIRONMENT)], task.urn
     assert definition["privileged"] is False, task.urn
     assert definition["logConfiguration"] == {"logDriver": "awslogs", "options": {
         "awslogs-group": group.outputs["name"], "awslogs-region": REGION, "awslogs-stream-prefix": "api"}}, task.urn
-    assert {r.urn for r in refs(rec, task, "containerDefinitions")} == {group.urn, repository.urn}, task.urn
+    assert {r.urn for r in refs(rec, task, "containerDefinitions")} == {group.urn}, task.urn
+    assert "volumes" not in task.inputs, task.urn
     secret_values = {v for _, v in SECRETS}
     assert not any(e["value"] in secret_values for e in definition["environment"]), task.urn
 
@@ -410,10 +418,10 @@ def test_read_only_root_filesystem_follows_the_spec(kind: str, read_only: bool):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_image_tag_of_the_own_repository(kind: str):
+def test_image_tag_of_the_repository(kind: str):
     rec = build(kind, image_tag="v1.2.3")
     task, definition = container(rec)
-    assert definition["image"] == f"{one(rec, REPOSITORY).outputs['repositoryUrl']}:v1.2.3", task.urn
+    assert definition["image"] == f"{REPOSITORY_URL}:v1.2.3", task.urn
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -498,21 +506,17 @@ def test_cpu_target_tracking_policy(kind: str, cpu_target: int):
         policy.urn
 
 
-# ---- own repository ----------------------------------------------------------------------------------------
+# ---- repository ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("protect", [False, True])
-def test_own_repository_is_private_immutable_and_scanned(protect: bool):
-    rec = build("fargate", context=context(protect=protect))
-    repository = one(rec, REPOSITORY)
-    assert repository.inputs["name"] == "test/api", repository.urn
-    assert repository.inputs["imageTagMutability"] == "IMMUTABLE", repository.urn
-    assert repository.inputs["imageScanningConfiguration"] == {"scanOnPush": True}, repository.urn
-    assert repository.protect is protect, repository.urn
-    assert repository.inputs["forceDelete"] is (not protect), repository.urn
+def test_a_service_builds_no_repository_of_its_own(kind: str, protect: bool):
+    """Repositories are the Repositories component's: a service only names one, and protects nothing itself."""
+    rec = build(kind, context=context(protect=protect))
+    assert of_type(rec, REPOSITORY) == [] and of_type(rec, LIFECYCLE) == [], [r.urn for r in rec.resources]
     for r in rec.resources:
-        if r is not repository:
-            assert r.protect is False, r.urn
+        assert r.protect is False, r.urn
 
 
 # ---- validation --------------------------------------------------------------------------------------------
@@ -560,7 +564,12 @@ def test_two_tasks_at_50_100_pass(kind: str):
     ({"min_count": 1, "desired_count": 1, "min_healthy_percent": 100, "max_percent": 100},
      "service api: with 1 task(s), minimum healthy 100% and maximum 100% ECS can replace no task (it rounds the "
      "minimum up and the maximum down)"),
-], ids=["min-0", "min-over-desired", "desired-over-max", "port-0", "port-65536", "1@100/100"])
+    ({"repository_url": None, "repository_arn": None},
+     "service api: needs image, or repository_url, repository_arn and image_tag"),
+    ({"image_tag": None}, "service api: needs image, or repository_url, repository_arn and image_tag"),
+    ({"image": EXTERNAL_IMAGE, "repository_arn": REPOSITORY_ARN}, "service api: takes image or a repository, not both"),
+], ids=["min-0", "min-over-desired", "desired-over-max", "port-0", "port-65536", "1@100/100", "no-repository",
+        "no-tag", "image-and-repository"])
 def test_argument_errors(changes: dict, message: str):
     args = service_args(**changes)
     for kind in KINDS:

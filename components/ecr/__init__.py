@@ -1,0 +1,1 @@
+"""The stack's ECR repositories, their lifecycle and who may pull from them."""
