@@ -3,6 +3,7 @@
     python -m preflight --stack dev             # one stack, as `pulumi up --policy-pack policies` would judge it
     python -m preflight --all --preview         # every Pulumi.<stack>.yaml, as a preview of a new stack sees it
     python -m preflight --all --json report.json
+    python -m preflight --stack team --stack-reference acme/department/prod=department.json
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
@@ -26,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, environment, invented, report, stackconfig
+from preflight import analyzer, environment, invented, report, stackconfig, stackrefs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -71,7 +72,7 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
     given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
     given.write_text(json.dumps({
         "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
-        "config": config.values,
+        "config": config.values, "stackReferences": args.references,
     }))
     command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
     env = python.environ(os.environ)
@@ -159,6 +160,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the report as JSON to PATH")
     parser.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="the Pulumi project (default: %(default)s)")
     parser.add_argument("--policy-pack", type=Path, help="the policy pack directory (default: <project-dir>/policies)")
+    parser.add_argument("--stack-reference", action="append", default=[], metavar="NAME=REPORT",
+                        help="answer pulumi.StackReference(NAME) from a preflight --json report (repeatable)")
     parser.add_argument("--keep-recordings", type=Path, metavar="DIR", help="keep each stack's recording in DIR")
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
@@ -188,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
             return report.ERROR
         stacks = [args.stack]
     try:
+        args.references = stackrefs.load(args.stack_reference)
         args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
-    except environment.ProjectEnvError as exc:
+    except (stackrefs.StackReferenceError, environment.ProjectEnvError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return report.ERROR
 

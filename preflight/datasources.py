@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from preflight import policydoc, resultfill
+from preflight import policydoc, resultfill, stackrefs
 from preflight.invented import Invented
 from preflight.resultfill import Context, hexdigest, uuid_from
 
@@ -77,6 +77,7 @@ class DataSources:
                            partition="aws-cn" if region.startswith("cn-") else
                            "aws-us-gov" if region.startswith("us-gov-") else "aws")
         self.invented = Invented()
+        stackrefs.seed(self.invented)
         self.subnets: dict[str, Subnet] = {}
         self._hand: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
             "aws:index/getCallerIdentity:getCallerIdentity": self.caller_identity,

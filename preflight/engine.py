@@ -22,7 +22,7 @@ from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resour
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from preflight import datasources
+from preflight import datasources, stackrefs
 
 UNKNOWN = rpc.UNKNOWN
 SIG_KEY = rpc._special_sig_key
@@ -63,6 +63,7 @@ class Recording:
     config: dict[str, str]
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: list[str] = field(default_factory=list)
     invented: dict[str, str] = field(default_factory=dict)  # values the data sources made up → where (invented.py)
 
     def by_type(self, resource_type: str) -> list[Registration]:
@@ -72,7 +73,7 @@ class Recording:
         return {
             "project": self.project, "stack": self.stack, "preview": self.preview, "config": self.config,
             "resources": [r.to_json() for r in self.resources], "outputs": self.outputs,
-            "invented": self.invented,
+            "secretOutputs": self.secret_outputs, "invented": self.invented,
         }
 
 
@@ -205,6 +206,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         self.data = datasources.DataSources(region)
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == stackrefs.TYPE:
+            return stackrefs.read(args.inputs.get("name") or args.resource_id or args.name)
         state = dict(args.inputs)
         if self.preview:
             return "", state
@@ -320,6 +323,8 @@ def run(
     outputs = _sync_await(pulumi.Output.from_input(exported).future(with_unknowns=True)) if exported else {}
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config),
                           resources=monitor.registrations)
-    recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: None))
+    recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: UNKNOWN if isinstance(
+        v, pulumi.output.Unknown) else None))
+    recording.secret_outputs = [k for k, v in exported.items() if _sync_await(pulumi.Output.from_input(v).is_secret())]
     recording.invented = dict(mocks.data.invented.values)
     return recording

@@ -224,7 +224,7 @@ def test_conceal_hides_invented_values_where_they_stand_and_explain_names_their_
 
 def test_the_recorder_side_imports_nothing_the_parent_needs():
     """The child runs in the project's environment: no PyYAML config reader, no gRPC client, no report."""
-    for name in ("datasources", "invented", "resultfill", "policydoc", "engine", "record"):
+    for name in ("datasources", "invented", "resultfill", "policydoc", "stackrefs", "engine", "record"):
         source = importlib.util.find_spec(f"preflight.{name}").origin
         text = Path(source).read_text()
         assert not re.search(r"^\s*(import yaml|from preflight import .*(stackconfig|analyzer|report|environment))",
