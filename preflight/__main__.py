@@ -78,7 +78,8 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
     env = python.environ(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(environment.child_pythonpath(workdir)),
                                          *filter(None, [env.get("PYTHONPATH")])])
-    proc = subprocess.run(command, cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True)
     if args.verbose and proc.stderr.strip():
         _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
     if proc.returncode == 0 and out.is_file():

@@ -130,7 +130,10 @@ class DataSources:
             field = where.split(" ", 1)[-1].split(".", 1)[0].split("[", 1)[0]
             generic.setdefault(value, (field, where))
 
-        result = resultfill.fill(token, args, self.ctx, collect) or {}
+        try:
+            result = resultfill.fill(token, args, self.ctx, collect) or {}
+        except Exception:  # noqa: BLE001 - an SDK type the filler cannot read leaves the hand answer, or nothing
+            result = {}
         hand = self._hand.get(token)
         if hand is not None:
             result.update(hand(args, token))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import collections.abc
+import functools
 import hashlib
 import importlib
 import json
@@ -160,6 +161,7 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+@functools.cache
 def fields(cls: type) -> list[Field]:
     """The output type's properties: wire name, type (``Output[T]`` unwrapped) and whether it is optional."""
     out: list[Field] = []
