@@ -17,7 +17,7 @@ import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -252,6 +252,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         if parent.split("::")[2:3] == ["pulumi:pulumi:Stack"]:
             parent = ""
         return super().make_urn(parent, type_, name)
+
+    def Call(self, request):  # noqa: N802 - gRPC method name
+        """A resource method (``eks.Cluster.get_kubeconfig()``), answered like a data source; the stock mock
+        monitor has none. ``__self__`` arrives as the resource's id or URN."""
+        args = _replace_references(json_format.MessageToDict(request.args), self.mocks.preview, [])
+        struct = struct_pb2.Struct()
+        json_format.ParseDict(args, struct)
+        result, failures = self.mocks.data.call(request.tok, rpc.deserialize_properties(struct))
+        return provider_pb2.CallResponse(
+            failures=[provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures],
+            **{"return": _sync_await(rpc.serialize_properties(result, {}))})
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
