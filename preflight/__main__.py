@@ -191,16 +191,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
             return report.ERROR
         stacks = [args.stack]
+    started = time.perf_counter()
     try:
         args.references = stackrefs.load(args.stack_reference)
         args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
     except (stackrefs.StackReferenceError, environment.ProjectEnvError) as exc:
-        print(f"preflight: {exc}", file=sys.stderr)
-        return report.ERROR
-
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-        results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
+        # No stack can be checked; each says why, so the report (--json) still tells CI what happened.
+        results = [report.error_result(s, args.preview, str(exc), time.perf_counter() - started) for s in stacks]
+    else:
+        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, \
+                ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
+            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
     if len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 

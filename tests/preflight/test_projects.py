@@ -136,8 +136,9 @@ def test_a_failing_pip_install_is_reported_with_pips_last_lines(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(PROJECTS / "own-venv", project)
     (project / "requirements.txt").write_text("./vendor/no-such-package\n")
-    proc, _ = preflight(project, "--stack", "dev", pack=PACK)
-    assert proc.returncode == 2
+    proc, report = preflight(project, "--stack", "dev", pack=PACK, out=tmp_path / "report.json")
+    assert proc.returncode == 2 and report["exitCode"] == 2
+    assert "pip install --quiet -r requirements.txt" in stack_of(report, "dev")["error"]
     assert "creating the virtualenv venv (pip) for project: `python -m pip install --quiet -r requirements.txt` " \
            "exited with 1; its last lines:" in proc.stderr
     assert "no-such-package" in proc.stderr.split("its last lines:", 1)[1]
