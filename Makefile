@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
+REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt preflight/requirements.txt
 
 .PHONY: preflight preview test bench lint clean
 

@@ -3,6 +3,7 @@
     python -m preflight --stack dev             # one stack, as `pulumi up --policy-pack policies` would judge it
     python -m preflight --all --preview         # every Pulumi.<stack>.yaml, as a preview of a new stack sees it
     python -m preflight --all --json report.json
+    python -m preflight --stack team --stack-reference acme/department/prod=department.json
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
@@ -26,7 +27,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, environment, invented, report, stackconfig
+from preflight import analyzer, environment, invented, report, stackconfig, stackrefs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -71,13 +72,14 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
     given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
     given.write_text(json.dumps({
         "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
-        "config": config.values,
+        "config": config.values, "stackReferences": args.references,
     }))
     command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
     env = python.environ(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(environment.child_pythonpath(workdir)),
                                          *filter(None, [env.get("PYTHONPATH")])])
-    proc = subprocess.run(command, cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True)
     if args.verbose and proc.stderr.strip():
         _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
     if proc.returncode == 0 and out.is_file():
@@ -159,6 +161,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the report as JSON to PATH")
     parser.add_argument("--project-dir", type=Path, default=REPO_ROOT, help="the Pulumi project (default: %(default)s)")
     parser.add_argument("--policy-pack", type=Path, help="the policy pack directory (default: <project-dir>/policies)")
+    parser.add_argument("--stack-reference", action="append", default=[], metavar="NAME=REPORT",
+                        help="answer pulumi.StackReference(NAME) from a preflight --json report (repeatable)")
     parser.add_argument("--keep-recordings", type=Path, metavar="DIR", help="keep each stack's recording in DIR")
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
@@ -187,15 +191,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
             return report.ERROR
         stacks = [args.stack]
-    try:
-        args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
-    except environment.ProjectEnvError as exc:
-        print(f"preflight: {exc}", file=sys.stderr)
-        return report.ERROR
-
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-        results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
+    try:
+        args.references = stackrefs.load(args.stack_reference)
+        args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
+    except (stackrefs.StackReferenceError, environment.ProjectEnvError) as exc:
+        # No stack can be checked; each says why, so the report (--json) still tells CI what happened.
+        results = [report.error_result(s, args.preview, str(exc), time.perf_counter() - started) for s in stacks]
+    else:
+        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, \
+                ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
+            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
     if len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 

@@ -17,12 +17,12 @@ import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from preflight import datasources, remote
+from preflight import datasources, remote, stackrefs
 
 UNKNOWN = rpc.UNKNOWN
 SIG_KEY = rpc._special_sig_key
@@ -73,6 +73,7 @@ class Recording:
     config: dict[str, str]
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: list[str] = field(default_factory=list)
     invented: dict[str, str] = field(default_factory=dict)  # values the data sources made up → where (invented.py)
 
     def by_type(self, resource_type: str) -> list[Registration]:
@@ -82,7 +83,7 @@ class Recording:
         return {
             "project": self.project, "stack": self.stack, "preview": self.preview, "config": self.config,
             "resources": [r.to_json() for r in self.resources], "outputs": self.outputs,
-            "invented": self.invented,
+            "secretOutputs": self.secret_outputs, "invented": self.invented,
         }
 
 
@@ -217,6 +218,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         """Children of remote components that their outputs refer to, for the monitor to look up by URN."""
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == stackrefs.TYPE:
+            return stackrefs.read(args.inputs.get("name") or args.resource_id or args.name)
         state = dict(args.inputs)
         if self.preview:
             return "", state
@@ -266,6 +269,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         if parent.split("::")[2:3] == ["pulumi:pulumi:Stack"]:
             parent = ""
         return super().make_urn(parent, type_, name)
+
+    def Call(self, request):  # noqa: N802 - gRPC method name
+        """A resource method (``eks.Cluster.get_kubeconfig()``), answered like a data source; the stock mock
+        monitor has none. ``__self__`` arrives as the resource's id or URN."""
+        args = _replace_references(json_format.MessageToDict(request.args), self.mocks.preview, [])
+        struct = struct_pb2.Struct()
+        json_format.ParseDict(args, struct)
+        result, failures = self.mocks.data.call(request.tok, rpc.deserialize_properties(struct))
+        return provider_pb2.CallResponse(
+            failures=[provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures],
+            **{"return": _sync_await(rpc.serialize_properties(result, {}))})
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -340,13 +354,19 @@ def run(
     _sync_await(run_pulumi_func(program))
     exported = dict(getattr(root, "outputs", {}) or {})
     outputs: dict[str, Any] = {}
+    secret_outputs: list[str] = []
     for key, value in exported.items():
         output = pulumi.Output.from_input(value)
         # A secret export is recorded as a secret, and its value never reaches the recording.
-        secret = _sync_await(output.is_secret())
-        outputs[key] = REDACTED_SECRET if secret else _sync_await(output.future(with_unknowns=True))
+        if _sync_await(output.is_secret()):
+            outputs[key] = REDACTED_SECRET
+            secret_outputs.append(key)
+        else:
+            outputs[key] = _sync_await(output.future(with_unknowns=True))
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config),
                           resources=monitor.registrations)
-    recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: None))
+    recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: UNKNOWN if isinstance(
+        v, pulumi.output.Unknown) else None))
+    recording.secret_outputs = secret_outputs
     recording.invented = dict(mocks.data.invented.values)
     return recording

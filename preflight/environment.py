@@ -273,11 +273,13 @@ def child_pythonpath(workdir: Path) -> Path:
     """
     target = workdir / "pythonpath"
     link = target / "preflight"
-    if not link.exists():
+    if not link.exists():  # stacks run side by side: another may be making it now
         target.mkdir(parents=True, exist_ok=True)
         source = Path(__file__).resolve().parent
         try:
             link.symlink_to(source, target_is_directory=True)
-        except OSError:
-            shutil.copytree(source, link, ignore=shutil.ignore_patterns("__pycache__"))
+        except FileExistsError:
+            pass
+        except OSError:  # no symlinks here: a copy
+            shutil.copytree(source, link, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     return target

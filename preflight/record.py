@@ -2,8 +2,8 @@
 
     python -m preflight.record --input FILE --out FILE
 
-``--input`` is JSON written by the preflight: the program to run, project, stack, preview flag and the stack's
-config (already merged and validated by the parent). The recorder runs in the project's
+``--input`` is JSON written by the preflight: the program to run, project, stack, preview flag, the stack's config
+(already merged and validated by the parent) and the stack references' answers. The recorder runs in the project's
 own Python environment, so it imports only what a Pulumi project has: the standard library and ``pulumi`` (no
 PyYAML, nothing of the policy side). Exit 0 with the recording written; exit 2 with one message on stderr (no
 traceback) when the program is wrong. One process per stack keeps stacks from sharing the SDK's global state.
@@ -40,10 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the project's Python environment ({sys.prefix}) has no pulumi package: add pulumi to the project's "
               "requirements", file=sys.stderr)
         return 2
-    from preflight import engine
+    from preflight import engine, stackrefs
 
     program = Path(given["program"])
     sys.path.insert(0, str(program if program.is_dir() else program.parent))
+    stackrefs.install(given.get("stackReferences") or {})
     try:
         recording = engine.run(_program(program), project=given["project"], stack=stack,
                                config=given["config"], preview=bool(given.get("preview")))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from preflight import stackrefs
 from preflight.analyzer import Analysis, Diagnostic
 
 OK, VIOLATIONS, ERROR = 0, 1, 2
@@ -27,6 +28,7 @@ class StackResult:
     resources_by_type: dict[str, int] = field(default_factory=dict)
     analysis: Analysis | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    exports: dict[str, Any] = field(default_factory=dict)  # outputs for stack references (stackrefs.exports)
 
     @property
     def resource_count(self) -> int:
@@ -61,7 +63,7 @@ def stack_result(recording: Mapping[str, Any], analysis: Analysis, seconds: floa
     return StackResult(
         stack=recording["stack"], preview=bool(recording.get("preview")), seconds=seconds,
         project=recording.get("project", ""), resources_by_type=dict(sorted(counts.items())), analysis=analysis,
-        timings={**(timings or {}), **analysis.timings},
+        timings={**(timings or {}), **analysis.timings}, exports=stackrefs.exports(recording),
     )
 
 
@@ -113,6 +115,7 @@ def stack_json(result: StackResult) -> dict[str, Any]:
                  "policiesEvaluated": sum(1 for p in a.policies if p.level != "disabled") if a else 0},
         violations=[d.to_json() for d in sorted(result.violations, key=_order)],
         notEvaluated=_not_evaluated_groups(result),
+        **result.exports,
     )
     return out
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import collections.abc
+import functools
 import hashlib
 import importlib
 import json
@@ -123,26 +124,40 @@ def parse_token(token: str) -> tuple[str, str, str] | None:
     return package, ".".join(s.replace("-", "_") for s in segments), function
 
 
+def _sdk_attr(package: str, module: str, name: str, module_file: str) -> Any:
+    """``name`` from the provider SDK's module (``pulumi_aws.ec2``, ``pulumi_aws.lambda_``, the root for ``index``),
+    or from the module file that defines it (``pulumi_aws.ec2.get_ami``)."""
+    root = f"pulumi_{package.replace('-', '_')}"
+    packages = [root] if module in ("index", "") else [f"{root}.{module}", f"{root}.{module}_", root]
+    for candidate in packages + [f"{p}.{module_file}" for p in packages]:
+        try:
+            found = getattr(importlib.import_module(candidate), name, None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _is_result(cls: Any) -> bool:
+    return isinstance(cls, type) and hasattr(cls, "_pulumi_output_type")
+
+
 def result_class(token: str) -> type | None:
-    """The SDK's ``Get...Result`` class for an invoke token, when the provider's SDK is installed."""
+    """The SDK's result class for an invoke token (``Get...Result``) or a resource method's call token
+    (``eks:index:Cluster/getKubeconfig`` → ``Cluster.GetKubeconfigResult``), when the provider's SDK is installed."""
     parsed = parse_token(token)
     if parsed is None:
         return None
     package, module, function = parsed
-    root = f"pulumi_{package.replace('-', '_')}"
-    name = function[:1].upper() + function[1:] + "Result"
-    snake = "_".join(_camel_words(function))
-    packages = [root] if module in ("index", "") else [f"{root}.{module}", f"{root}.{module}_", root]
-    candidates = packages + [f"{p}.{snake}" for p in packages]  # the package, then the function's own module
-    for candidate in candidates:
-        try:
-            mod = importlib.import_module(candidate)
-        except ImportError:
-            continue
-        cls = getattr(mod, name, None)
-        if isinstance(cls, type) and hasattr(cls, "_pulumi_output_type"):
-            return cls
-    return None
+    if "/" in function:
+        resource, _, method = function.partition("/")
+        owner = _sdk_attr(package, module, resource, "_".join(_camel_words(resource)))
+        cls = getattr(owner, method[:1].upper() + method[1:] + "Result", None)
+    else:
+        cls = _sdk_attr(package, module, function[:1].upper() + function[1:] + "Result",
+                        "_".join(_camel_words(function)))
+    return cls if _is_result(cls) else None
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,7 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+@functools.cache
 def fields(cls: type) -> list[Field]:
     """The output type's properties: wire name, type (``Output[T]`` unwrapped) and whether it is optional."""
     out: list[Field] = []

@@ -252,7 +252,7 @@ def test_preview_knows_the_inputs_not_the_outputs():
     cluster = one(rec, CLUSTER)
     assert cluster.inputs["endpointPublicAccess"] is False, cluster.urn
     assert cluster.inputs["encryptionConfigKeyArn"] == engine.UNKNOWN, cluster.urn
-    assert rec.outputs["name"] is None and engine.is_secret(rec.outputs["kubeconfig"])
+    assert rec.outputs["name"] == engine.UNKNOWN and engine.is_secret(rec.outputs["kubeconfig"])
 
 
 # ---- validation ---------------------------------------------------------------------------------------------

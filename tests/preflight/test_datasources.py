@@ -224,8 +224,27 @@ def test_conceal_hides_invented_values_where_they_stand_and_explain_names_their_
 
 def test_the_recorder_side_imports_nothing_the_parent_needs():
     """The child runs in the project's environment: no PyYAML config reader, no gRPC client, no report."""
-    for name in ("datasources", "invented", "resultfill", "policydoc", "engine", "record"):
+    for name in ("datasources", "invented", "resultfill", "policydoc", "stackrefs", "engine", "record"):
         source = importlib.util.find_spec(f"preflight.{name}").origin
         text = Path(source).read_text()
         assert not re.search(r"^\s*(import yaml|from preflight import .*(stackconfig|analyzer|report|environment))",
                              text, re.M), name
+
+
+def test_a_resource_method_is_answered_like_a_data_source():
+    """``eks.Cluster.get_kubeconfig()`` goes to the monitor's Call, which the stock mock monitor lacks."""
+    import pulumi
+    import pulumi_eks as eks
+
+    from preflight import engine
+
+    def program():
+        cluster = eks.Cluster("shared", skip_default_node_group=True)
+        pulumi.export("kubeconfig", cluster.get_kubeconfig())
+
+    recording = engine.run(program, project="p", stack="dev", config={"aws:region": "eu-west-1"})
+    config = json.loads(recording.outputs["kubeconfig"])
+    server = config["clusters"][0]["cluster"]["server"]
+    assert server.startswith("https://") and server.endswith(".gr7.eu-west-1.eks.amazonaws.com")
+    assert config["users"][0]["user"]["exec"]["args"][:4] == ["eks", "get-token", "--cluster-name", "shared"]
+    assert recording.outputs["kubeconfig"] in recording.invented
