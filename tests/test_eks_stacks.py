@@ -149,7 +149,7 @@ def test_the_readme_documents_every_eks_output():
 def test_a_preview_exports_the_contract_with_unknown_values_and_a_secret_kubeconfig():
     rec = run("prod", preview=True)
     assert EKS_EXPORTS <= set(rec.outputs)
-    assert rec.outputs["eksClusterName"] is None
+    assert rec.outputs["eksClusterName"] == engine.UNKNOWN
     assert engine.is_secret(rec.outputs["eksKubeconfig"])
     assert named(rec, ROLE, "kubernetes-aws-node").inputs["assumeRolePolicy"] == engine.UNKNOWN
 
