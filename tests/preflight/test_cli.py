@@ -69,7 +69,7 @@ def test_preview_reports_not_evaluated_policies_apart(tmp_path):
 def test_missing_config_exits_2_with_one_clear_message(tmp_path):
     proc, report = preflight("--stack", "broken", tmp_path=tmp_path)
     assert proc.returncode == 2
-    assert "preflight-fixture:sshCidr" in proc.stderr
+    assert "Pulumi.broken.yaml: Stack 'broken' is missing configuration value 'sshCidr'" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert report["stacks"][0]["exitCode"] == 2 and "sshCidr" in report["stacks"][0]["error"]
 
