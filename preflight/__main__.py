@@ -91,7 +91,7 @@ def _early_pack(stack: str, args: argparse.Namespace) -> analyzer.PolicyPackProc
     except stackconfig.StackConfigError:
         return None
     return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=stack, config=config.values,
-                                      dry_run=args.preview).spawn()
+                                      dry_run=args.preview, secret_keys=config.secret_keys).spawn()
 
 
 def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.StackResult:

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(project_dir))
     try:
         recording = engine.run(_program(project_dir), project=config.project, stack=args.stack,
-                               config=config.values, preview=args.preview)
+                               config=config.values, preview=args.preview, secret_keys=config.secret_keys)
     except Exception as exc:  # noqa: BLE001 - every program error becomes exit 2 with its message
         import pulumi
 
@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the program for stack {args.stack} failed:\n{traceback.format_exc()}", file=sys.stderr)
         return 2
 
-    args.out.write_text(json.dumps(recording.to_json()))
+    data = recording.to_json()
+    data.update(uncheckedKeys=list(config.unchecked_keys), configWarnings=list(config.warnings))
+    args.out.write_text(json.dumps(data))
     return 0
 
 
