@@ -8,17 +8,22 @@ import sys
 
 import pytest
 
-from tests.preflight.recordings import REPO
+from preflight import analyzer
+from tests.preflight.recordings import PACK, REPO
 
 STACKS = {"dev", "staging", "prod"}
 
 
 def run_all(tmp_path_factory, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict]:
-    out = tmp_path_factory.mktemp("preflight") / "report.json"
-    proc = subprocess.run([sys.executable, "-m", "preflight", "--all", "--json", str(out), *extra],
+    work = tmp_path_factory.mktemp("preflight")
+    out = work / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "preflight", "--all", "--json", str(out),
+                           "--keep-recordings", str(work / "recordings"), *extra],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert out.exists(), proc.stdout + proc.stderr
-    return proc, json.loads(out.read_text())
+    report = json.loads(out.read_text())
+    report["recordings"] = work / "recordings"
+    return proc, report
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +62,22 @@ def test_preview_lists_what_it_could_not_evaluate(preview):
     # A preview of a new stack cannot know ids and ARNs: some policies must say so, per stack.
     empty = [s["stack"] for s in report["stacks"] if not s["notEvaluated"]]
     assert empty == [], f"no not-evaluated policy reported for {empty}"
+
+
+SCALED = "ecs-scaled-service-ignores-desired-count"
+
+
+def test_a_service_that_stops_ignoring_desired_count_is_caught(update):
+    _, report = update
+    recording = json.loads((report["recordings"] / "dev.json").read_text())
+    services = [r for r in recording["resources"] if r["type"] == "aws:ecs/service:Service"]
+    assert services and all(s["options"]["ignoreChanges"] == ["desiredCount"] for s in services)
+    dev = next(s for s in report["stacks"] if s["stack"] == "dev")
+    row = next(p for p in dev["policies"] if p["name"] == SCALED)
+    assert (row["violations"], row["notApplicable"], row["enforcementLevel"]) == (0, 0, "mandatory")
+
+    # The program without ignore_changes=["desiredCount"] on one service: what the engine would then be sent.
+    services[0]["options"]["ignoreChanges"] = []
+    analysis = analyzer.analyze_recording(recording, PACK)
+    found = [d for d in analysis.violations if d.policy == SCALED]
+    assert [(d.urn, d.level) for d in found] == [(services[0]["urn"], "mandatory")], analysis.violations
