@@ -5,8 +5,10 @@
     python -m preflight --all --json report.json
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
-process, and stacks run side by side. Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could
-not be checked (config, program or policy pack error). With several stacks the worst wins.
+process, and stacks run side by side. The report goes to stdout (stack errors included); stderr carries one line of
+progress (a line per stack with ``--verbose``) and usage errors. Exit 0: clean or advisory only; 1: a mandatory
+violation; 2: a stack could not be checked (config, program or policy pack error), or the preflight itself cannot
+run. With several stacks the worst wins.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, report, stackconfig
+try:
+    from preflight import analyzer, hints, report, stackconfig
+except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
+    print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
+          "or use .venv/bin/python -m preflight", file=sys.stderr)
+    sys.exit(2)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -94,10 +101,12 @@ def _early_pack(stack: str, args: argparse.Namespace) -> analyzer.PolicyPackProc
                                       dry_run=args.preview, secret_keys=config.secret_keys).spawn()
 
 
-def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.StackResult:
+def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
+                project_hints: hints.Hints | None = None) -> report.StackResult:
     started = time.perf_counter()
     mode = "preview" if args.preview else "update"
-    _progress(f"{stack}: started ({mode})")
+    if args.verbose:
+        _progress(f"{stack}: started ({mode})")
 
     def elapsed() -> float:
         return time.perf_counter() - started
@@ -118,19 +127,15 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.S
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
                 pack = None
             analysis = analyzer.analyze_recording(recording, args.policy_pack, workers=args.workers, pack=pack)
-            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded})
+            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
     finally:
         if pack is not None:
             pack.close()
 
-    if result.error is not None:
-        _progress(f"{stack}: error after {result.seconds:.1f} s")
-    else:
-        _progress(f"{stack}: finished: {result.resource_count} resources, {len(result.mandatory)} mandatory, "
-                  f"{len(result.advisory)} advisory, {len(result.not_evaluated)} not evaluated, "
-                  f"{result.seconds:.1f} s")
+    if args.verbose:
+        _progress(f"{stack}: {'error' if result.error is not None else 'finished'} after {result.seconds:.1f} s")
     return result
 
 
@@ -150,7 +155,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
     parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show the recorder's stderr")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also report resources by type, every policy's status and where each finding is; "
+                             "show each stack's progress and the recorder's stderr")
     args = parser.parse_args(argv)
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
@@ -161,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not (args.project_dir / "Pulumi.yaml").is_file():
         print(f"preflight: no Pulumi.yaml in {args.project_dir}", file=sys.stderr)
+        return report.ERROR
+    if not (args.policy_pack / "PulumiPolicy.yaml").is_file():
+        print(f"preflight: no PulumiPolicy.yaml in {args.policy_pack} (--policy-pack names the pack's directory)",
+              file=sys.stderr)
         return report.ERROR
     known = stackconfig.stack_names(args.project_dir)
     if args.all:
@@ -174,17 +185,21 @@ def main(argv: list[str] | None = None) -> int:
                   f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
             return report.ERROR
         stacks = [args.stack]
+    try:
+        project_hints = hints.load(args.project_dir)
+    except hints.HintsError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return report.ERROR
 
     started = time.perf_counter()
+    mode = "as a preview of a new stack" if args.preview else "as an update"
+    _progress(f"preflight: checking {', '.join(stacks)} {mode}{', side by side' if len(stacks) > 1 else ''}")
     with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-        results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
-    if len(stacks) > 1:
+        results = list(pool.map(lambda s: check_stack(s, args, Path(tmp), project_hints), stacks))
+    if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 
-    print(report.render_text(results), end="")
-    for r in results:
-        if r.error is not None:
-            print(f"preflight: {r.stack}: {r.error}", file=sys.stderr)
+    print(report.render_text(results, verbose=args.verbose), end="")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report.to_json(results, args.preview), indent=2) + "\n")

@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     data = recording.to_json()
-    data.update(uncheckedKeys=list(config.unchecked_keys), configWarnings=list(config.warnings))
+    data.update(stackFile=config.stack_file, uncheckedKeys=list(config.unchecked_keys),
+                configWarnings=list(config.warnings))
     args.out.write_text(json.dumps(data))
     return 0
 

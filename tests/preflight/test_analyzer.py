@@ -354,3 +354,11 @@ def test_configure_stack_names_the_secret_keys_and_the_provider_gets_secrets():
     provider = analyzer.engine_view(rec)[1]
     assert provider.inputs["secretKey"] == {analyzer.SIG_KEY: analyzer.SECRET_SIG, "value": UNKNOWN}
     assert provider.inputs["region"] == "eu-west-1"
+
+
+@pytest.mark.parametrize(("level", "reported"), [
+    (analyzer_pb2.REMEDIATE, "mandatory"), (analyzer_pb2.MANDATORY, "mandatory"), (analyzer_pb2.ADVISORY, "advisory")])
+def test_a_remediate_diagnostic_counts_as_mandatory(level, reported):
+    d = analyzer_pb2.AnalyzeDiagnostic(policyName="p", description="P.", message="P.\nbroken", enforcementLevel=level)
+    assert analyzer._diagnostic(d, "urn:x", "resource") == analyzer.Diagnostic(
+        policy="p", level=reported, severity="", urn="urn:x", message="broken", not_evaluated=False, phase="resource")

@@ -81,3 +81,31 @@ def test_a_service_that_stops_ignoring_desired_count_is_caught(update):
     analysis = analyzer.analyze_recording(recording, PACK)
     found = [d for d in analysis.violations if d.policy == SCALED]
     assert [(d.urn, d.level) for d in found] == [(services[0]["urn"], "mandatory")], analysis.violations
+
+
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_a_clean_run_fits_on_one_screen(mode, request):
+    proc, _ = request.getfixturevalue(mode)
+    lines = proc.stdout.splitlines() + proc.stderr.splitlines()
+    assert len(lines) <= 50, "\n".join(lines)
+    assert not set(proc.stdout.splitlines()) & set(proc.stderr.splitlines())
+
+
+def test_violations_name_the_stack_key_that_controls_them(update):
+    _, report = update
+    dev = next(s for s in report["stacks"] if s["stack"] == "dev")
+    fixes = {(v["policy"], v["resourceName"]): (v["stackKey"], v["fix"]) for v in dev["violations"]}
+    assert fixes[("alb-access-logs", "alb")] == (
+        "container-platform:albAccessLogs", "Pulumi.dev.yaml: set container-platform:albAccessLogs: true")
+    assert fixes[("ecs-read-only-root-filesystem", "web")] == (
+        "container-platform:services[web].readOnlyRootFilesystem",
+        "Pulumi.dev.yaml: set container-platform:services[web].readOnlyRootFilesystem: true")
+    assert all(v["remediation"] for v in dev["violations"])
+
+
+def test_each_stack_reports_its_outputs(update, preview):
+    for _, report in (update, preview):
+        for stack in report["stacks"]:
+            assert {"vpcId", "albDnsName", "services"} <= set(stack["outputs"]), stack["stack"]
+    dev = next(s for s in update[1]["stacks"] if s["stack"] == "dev")
+    assert dev["outputs"]["region"] == "eu-west-1" and set(dev["outputs"]["services"]) == {"web", "api"}
