@@ -191,10 +191,10 @@ class _Builder:
 
 
 def loads(text: str, name: str) -> Any:
-    """Parse one YAML document as the CLI does; ``name`` (the file's name) heads every error message."""
+    """Parse the (first) YAML document as the CLI does; ``name`` (the file's name) heads every error message."""
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = loader.get_node() if loader.check_node() else None  # the first document, as yaml.Unmarshal reads
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

@@ -29,7 +29,8 @@ def test_every_option_of_the_request_is_recorded():
             aliases=[pulumi.Alias(name="old-queue")]))
         aws.sqs.Queue("plain")
 
-    queue, plain = by_name(run(program))["queue"], by_name(run(program))["plain"]
+    resources = by_name(run(program))
+    queue, plain = resources["queue"], resources["plain"]
     assert queue.options == {
         "protect": True, "ignoreChanges": ["tags", "delaySeconds"], "deleteBeforeReplace": True,
         "additionalSecretOutputs": ["url"], "aliases": ["urn:pulumi:dev::proj::aws:sqs/queue:Queue::old-queue"],

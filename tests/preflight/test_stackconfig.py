@@ -401,3 +401,109 @@ def test_the_project_stacks_run_under_the_cli_rules():
     for stack in ("dev", "staging", "prod"):
         config = stackconfig.load(root, stack)
         assert config.values["container-platform:tags"].startswith("{") and config.unchecked_keys == ()
+
+
+# ---- the rarer corners ---------------------------------------------------------------------------------------
+
+
+def test_the_whole_missing_message():
+    # config.go formatMissingKeys: sorted, "and" before the last, "them" for several.
+    message = str(stackconfig._missing_error(["b", "a"], "dev", "Pulumi.dev.yaml"))
+    assert message == ("Pulumi.dev.yaml: Stack 'dev' is missing configuration values 'a' and 'b'; set them in "
+                       "Pulumi.dev.yaml or declare a default in Pulumi.yaml")
+
+
+@pytest.mark.parametrize(("yaml_value", "expected"), [
+    ("-9223372036854775808", "accepted"),  # the smallest int64
+    ("-9223372036854775809", "refused"),
+])
+def test_integer_text_at_the_low_edge(tmp_path, yaml_value, expected):
+    assert verdict(tmp_path, typed("integer"), f"'{yaml_value}'") == expected
+
+
+@pytest.mark.parametrize(("items", "yaml_value"), [("integer", "[true]"), ("boolean", "[1]"), ("string", "[true]")])
+def test_items_are_typed_by_their_json_kind(tmp_path, items, yaml_value):
+    # Inside a list, true is a JSON boolean and 1 a number: neither is the other type, nor a string.
+    assert verdict(tmp_path, typed("array", items), yaml_value) == "refused"
+
+
+def test_a_default_beyond_int64_is_json(tmp_path):
+    config = load(tmp_path, PROJECT + "config:\n  big: 18446744073709551615\n  small: -3\n  flag: false\n")
+    assert config.values == {"test:big": "18446744073709551615", "test:flag": "false", "test:small": "-3"}
+
+
+def test_path_keys_reach_into_lists_and_secure_leaves(tmp_path):
+    project = PROJECT + ("config:\n  hosts[1].port:\n    type: integer\n  hosts[0].token:\n    type: boolean\n"
+                         "  hosts[0].name:\n    type: object\n")
+    stack = (f"config:\n  test:hosts:\n    - token:\n        secure: {CIPHERTEXT}\n      name: {{a: 1}}\n"
+             "    - port: 8080\n")
+    config = load(tmp_path, project, stack)
+    assert config.unchecked_keys == ("test:hosts[0].token",) and config.secret_keys == ("test:hosts",)
+    assert error(tmp_path, project, stack.replace("port: 8080", "port: http")) == (
+        "Pulumi.dev.yaml: Stack 'dev' with configuration key 'hosts[1].port' must be of type 'integer'")
+    assert error(tmp_path, project, stack.replace("{a: 1}", "web")) == (
+        "Pulumi.dev.yaml: Stack 'dev' with configuration key 'hosts[0].name' must be of type 'object'")
+
+
+def test_nested_declared_values_build_their_containers(tmp_path):
+    project = PROJECT + ("config:\n  a.b.c:\n    default: 'false'\n  a.b.d:\n    default: x\n"
+                         "  l[0].n:\n    default: '7'\n  l[1]:\n    default: end\n")
+    config = load(tmp_path, project)
+    assert config.values == {"test:a": '{"b":{"c":false,"d":"x"}}', "test:l": '[{"n":7},"end"]'}
+    assert "its path does not fit" in error(tmp_path, PROJECT + "config:\n  l[5]:\n    default: x\n")
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    (".a", "invalid config key path .a"),
+    ("a..b", "invalid config key path a..b"),
+    ("[0]", "invalid config key path [0]"),  # the first element must be a name
+])
+def test_bad_key_paths_are_refused(tmp_path, key, message):
+    assert load(tmp_path, PROJECT + "config:\n  '[\"x.y\"]':\n    default: 1\n").values == {"test:x.y": "1"}
+    assert error(tmp_path, PROJECT + f"config:\n  '{key}':\n    default: 1\n") == f"Pulumi.yaml: {message}"
+
+
+@pytest.mark.parametrize(("project", "message"), [
+    ("runtime: python\n", "Pulumi.yaml: project is missing a 'name' attribute"),
+    ("name: ''\n", "Pulumi.yaml: project is missing a non-empty string 'name' attribute"),
+    ("name: [x]\n", "Pulumi.yaml: project is missing a non-empty string 'name' attribute"),
+    ("- a\n", "Pulumi.yaml: expected the project to be an object"),
+    (PROJECT + "config: [a]\n", "Pulumi.yaml: config must be a mapping of keys to declarations"),
+    (PROJECT + "config:\n  v:\n", "Pulumi.yaml: config.v has no value"),
+    (PROJECT + "config:\n  v: 1.5\n", "Pulumi.yaml: config.v must be a string, an integer, a boolean, an array or "
+                                      "a declaration (got a float)"),
+    (PROJECT + "config:\n  v: {tpye: string}\n", "Pulumi.yaml: config.v: 'tpye' not allowed; the allowed "
+                                                  "attributes are"),
+    (PROJECT + "config:\n  v: {type: number}\n", "Pulumi.yaml: config.v: type must be one of string, integer, "
+                                                  "boolean, array, object"),
+    (PROJECT + "config:\n  v: {type: array, items: {kind: string}}\n", "Pulumi.yaml: config.v: 'items' needs a "
+                                                                        "'type'"),
+    (PROJECT + "config:\n  v: {type: array, items: {type: string, of: x}}\n", "Pulumi.yaml: config.v.items: 'of' "
+                                                                               "not allowed"),
+    (PROJECT + "config:\n  v: {type: array, items: {type: array}}\n", "Pulumi.yaml: config.v.items: an array type "
+                                                                       "needs 'items'"),
+    (PROJECT + "config:\n  v: {type: array, items: {type: float}}\n", "Pulumi.yaml: config.v.items: type must be "
+                                                                       "one of"),
+    (PROJECT + "config:\n  v: {description: 3}\n", "Pulumi.yaml: config.v: description must be a string"),
+    (PROJECT + "config:\n  v: {secret: 'yes'}\n", "Pulumi.yaml: config.v: secret must be a boolean"),
+])
+def test_malformed_projects_are_refused_naming_the_attribute(tmp_path, project, message):
+    (tmp_path / "Pulumi.yaml").write_text(project)
+    with pytest.raises(StackConfigError) as info:
+        stackconfig.load_project(tmp_path)
+    assert str(info.value).startswith(message)
+
+
+def test_a_missing_project_or_stack_file_is_named(tmp_path):
+    with pytest.raises(StackConfigError, match=r"^Pulumi.yaml: file not found in "):
+        stackconfig.load(tmp_path, "dev")
+    write(tmp_path, PROJECT, None)
+    with pytest.raises(StackConfigError, match=r"^Pulumi.dev.yaml: file not found in "):
+        stackconfig.load(tmp_path, "dev")
+    assert stackconfig.stack_names(tmp_path) == []
+
+
+def test_an_empty_stack_file_or_config_is_no_config(tmp_path):
+    assert load(tmp_path, PROJECT + "config:\n  v: 1\n", "").values == {"test:v": "1"}
+    assert load(tmp_path, PROJECT, "secretsprovider: passphrase\nconfig:\n").values == {}
+    assert error(tmp_path, PROJECT, "- a\n") == "Pulumi.dev.yaml: expected a mapping at the top level"
