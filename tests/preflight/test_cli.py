@@ -210,3 +210,13 @@ def test_without_its_dependencies_the_preflight_says_so_in_one_line():
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
     assert "make preflight" in proc.stderr and "lacks the module" in proc.stderr
+
+
+def test_a_recorder_that_dies_is_an_error_with_its_exit_code(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "__main__.py").write_text("import os\nos._exit(3)\n")
+    proc = subprocess.run([sys.executable, "-m", "preflight", "--project-dir", str(project), "--policy-pack",
+                           str(PACK), "--stack", "closed"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "closed (update): ERROR, the stack could not be checked\n  the recorder crashed (exit 3):" in proc.stdout

@@ -100,3 +100,56 @@ def test_secret_config_reaches_the_program_as_a_secret():
     assert seen == {"secret": True}
     assert recording.secret_keys == ["proj:password"] and recording.secret_outputs == ["password"]
     assert recording.to_json()["secretKeys"] == ["proj:password"]
+
+
+PARENT = "urn:pulumi:dev::proj::test:index:Box::box"
+PROVIDER = "urn:pulumi:dev::proj::pulumi:providers:aws::explicit::0123"
+
+
+def options_of(**fields):
+    from pulumi.runtime.proto import resource_pb2
+
+    monitor = engine.RecordingMonitor(engine.PlatformMocks("eu-west-1", False), project=PROJECT, stack=STACK)
+    monitor._goals[PARENT] = (True, PROVIDER)
+    request = resource_pb2.RegisterResourceRequest(parent=PARENT, name="child", **fields)
+    return monitor.resource_options(request)
+
+
+@pytest.mark.parametrize(("fields", "inherits"), [
+    ({"type": "aws:sqs/queue:Queue", "custom": True}, True),  # same package as the parent's provider
+    ({"type": "random:index/id:Id", "custom": True}, False),  # another package keeps its default provider
+    ({"type": "test:index:Inner"}, True),  # a component
+    ({"type": "eks:index:Cluster", "remote": True}, False),  # a remote component of another package
+])
+def test_the_provider_is_inherited_as_the_engine_inherits_it(fields, inherits):
+    options, provider, protect = options_of(**fields)
+    assert provider == (PROVIDER if inherits else "") and protect is True and options["protect"] is True
+    _, own, _ = options_of(provider="urn:pulumi:dev::proj::pulumi:providers:aws::mine::1", **fields)
+    assert own == "urn:pulumi:dev::proj::pulumi:providers:aws::mine::1"
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({}, None), ({"deleteBeforeReplaceDefined": True}, False),
+    ({"deleteBeforeReplace": True}, True),  # an SDK that sets the flag without "defined" (Go) still means it
+])
+def test_delete_before_replace_is_defined_as_the_engine_reads_it(fields, expected):
+    assert options_of(type="aws:sqs/queue:Queue", custom=True, **fields)[0]["deleteBeforeReplace"] is expected
+
+
+def test_alias_specs_and_urns():
+    from pulumi.runtime.proto import alias_pb2
+
+    other = "urn:pulumi:dev::proj::test:index:Other::o"
+    aliases = [alias_pb2.Alias(spec=alias_pb2.Alias.Spec(noParent=True)),
+               alias_pb2.Alias(spec=alias_pb2.Alias.Spec(parentUrn=other, project="old", stack="old")),
+               alias_pb2.Alias(spec=alias_pb2.Alias.Spec(stack="prod", project="other")),
+               alias_pb2.Alias(urn="urn:pulumi:dev::proj::aws:sqs/queue:Queue::was")]
+    options, _, _ = options_of(type="aws:sqs/queue:Queue", custom=True, aliases=aliases,
+                               aliasURNs=["urn:pulumi:dev::proj::aws:sqs/queue:Queue::was", "urn:x::y::z::w"])
+    assert options["aliases"] == [
+        "urn:pulumi:dev::proj::aws:sqs/queue:Queue::child",
+        "urn:pulumi:dev::proj::test:index:Other$aws:sqs/queue:Queue::child",
+        "urn:pulumi:dev::proj::test:index:Box$aws:sqs/queue:Queue::child",
+        "urn:pulumi:dev::proj::aws:sqs/queue:Queue::was",
+        "urn:x::y::z::w",
+    ]

@@ -152,3 +152,18 @@ def test_a_stack_wide_finding_names_no_resource():
     assert (finding.resource_type, finding.resource_name) == (None, None)
     assert "no-public-ingress: stack-wide" in report.render_text([result([diagnostic("no-public-ingress", "")],
                                                                          [policy("no-public-ingress")])])
+
+
+def test_findings_on_resources_the_engine_adds_are_named_from_their_urn():
+    provider = f"urn:pulumi:{STACK}::proj::pulumi:providers:aws::default_7_51_1"
+    found = result([diagnostic("quiet", ROOT), diagnostic("quiet", provider)], [policy("quiet")]).findings
+    assert sorted((f.resource_type, f.resource_name) for f in found) == [
+        ("pulumi:providers:aws", "default_7_51_1"), ("pulumi:pulumi:Stack", "proj-dev")]
+
+
+def test_a_resource_policy_not_applicable_somewhere_still_passes():
+    done = result([], [policy("quiet"), policy("stacky", kind="stack")],
+                  not_applicable=[("quiet", LB, "not an ALB"), ("stacky", "", "nothing to judge")])
+    assert {r["name"]: r["status"] for r in report.stack_json(done)["policies"]} == {
+        "quiet": "pass", "stacky": "not applicable"}
+    assert done.stack_file == "Pulumi.dev.yaml"  # named after the stack when the recording does not say
