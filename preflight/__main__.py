@@ -77,9 +77,9 @@ def record(project_dir: Path, stack: str, preview: bool, out: Path, verbose: boo
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *filter(None, [env.get("PYTHONPATH")])])
     proc = subprocess.run(command, cwd=project_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    if verbose and proc.stderr.strip():
-        _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
     if proc.returncode == 0 and out.is_file():
+        if verbose and proc.stderr.strip():  # a failed recording's stderr is the error the report shows
+            _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
         return json.loads(out.read_text()), None
     if proc.returncode == 2:
         return None, clean_error(proc.stderr, project_dir)
@@ -157,7 +157,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also report resources by type, every policy's status and where each finding is; "
-                             "show each stack's progress and the recorder's stderr")
+                             "show each stack's progress and what a successful recorder wrote to stderr")
     args = parser.parse_args(argv)
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
