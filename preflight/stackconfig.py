@@ -1,14 +1,9 @@
 """The configuration a stack's program sees, merged and validated as the Pulumi CLI does before it runs a program.
 
-Ported from the CLI (pulumi/pulumi: ``sdk/go/common/workspace`` loading ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``,
-``pkg/workspace/config.go`` merging and validating them):
+Ported from the CLI (pulumi/pulumi: ``sdk/go/common/workspace`` loading ``Pulumi.<stack>.yaml``,
+``pkg/workspace/config.go`` merging it with the declarations of ``Pulumi.yaml`` (``preflight.projectfile``) and
+validating the result):
 
-``Pulumi.yaml``
-    ``config:`` declares keys. A bare scalar or list is shorthand: ``default`` for a key of the project's namespace,
-    ``value`` for another namespace. A declaration may carry ``type`` (string, integer, boolean, array with
-    ``items``, object), ``default``, ``value``, ``secret`` and ``description``. Keys of other namespaces take only
-    ``value``; no key takes both ``default`` and ``value``; a typed ``default`` must match its type.
-    ``config: <dir>`` (or ``stackConfigDir``) moves the stack files.
 ``Pulumi.<stack>.yaml``
     ``config:`` keys without a namespace belong to the project. Scalars become text (``true``, ``3``), lists and
     maps JSON; ``{secure: <ciphertext>}`` is a secret, also inside lists and maps.
@@ -34,18 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from preflight.projectfile import (
+    PROJECT_FILE,
+    SECRET_TEXT,
+    Project,
+    StackConfigError,
+    full_key,
+    key_path,
+    load_project,
+    valid,
+)
 from preflight.yamlfile import LineDict, YamlError, go_float, go_json
 from preflight.yamlfile import load as load_yaml
 
+__all__ = ["UNKNOWN", "Secure", "StackConfig", "StackConfigError", "load", "load_project", "stack_names"]
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-PROJECT_FILE = "Pulumi.yaml"
-TYPES = ("string", "integer", "boolean", "array", "object")
-_DECLARATION = {"type", "items", "description", "secret", "default", "value"}
 _INT64 = (-(2**63), 2**63 - 1)
-
-
-class StackConfigError(Exception):
-    """The project or stack config is not what the CLI accepts; the message names the file and the key."""
 
 
 class Secure:
@@ -58,38 +58,6 @@ class Secure:
 
     def __repr__(self) -> str:
         return "Secure(...)"
-
-
-@dataclass(frozen=True)
-class ItemsType:
-    type: str
-    items: ItemsType | None = None
-
-    def full_name(self) -> str:
-        return f"array<{self.items.full_name()}>" if self.items is not None else self.type
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """One key of ``Pulumi.yaml``'s ``config:``. ``default``/``value`` are None when absent (YAML null is absent)."""
-
-    type: str | None = None
-    items: ItemsType | None = None
-    default: Any = None
-    value: Any = None
-    secret: bool = False
-    description: str = ""
-
-    def full_type(self) -> str:
-        assert self.type is not None
-        return f"array<{self.items.full_name()}>" if self.items is not None else self.type
-
-
-@dataclass(frozen=True)
-class Project:
-    name: str
-    config: dict[str, Declaration]
-    stack_config_dir: str = ""
 
 
 @dataclass
@@ -114,187 +82,6 @@ class StackConfig:
     unchecked_keys: tuple[str, ...] = ()  # typed keys whose type depends on a plaintext nobody can read offline
     stack_file: str = ""
     warnings: tuple[str, ...] = field(default=())
-
-
-# ---- keys -------------------------------------------------------------------------------------------------------
-
-
-def parse_key(text: str, file: str) -> tuple[str, str]:
-    """``namespace:name`` (or the legacy ``namespace:config:name``) → (namespace, name)."""
-    parts = text.split(":")
-    if len(parts) == 2:
-        return parts[0], parts[1]
-    if len(parts) == 3 and parts[1] == "config" and parts[0] and parts[2]:
-        return parts[0], parts[2]
-    raise StackConfigError(f"{file}: could not parse {text} as a configuration key (configuration keys should be "
-                           "of the form `<namespace>:<name>`)")
-
-
-def _full_key(project: str, key: str, file: str) -> str:
-    namespace, name = parse_key(key, file) if ":" in key else (project, key)
-    return f"{namespace}:{name}"
-
-
-_PATH_TOKEN = re.compile(r'\[(?:"((?:\\"|[^"])*)"|([0-9]+))\]|\.?([^.\[]+)')
-
-
-def _path(name: str, key: str, file: str) -> list[str | int]:
-    """A declared key's name as the CLI reads it: a property path (``a.b``, ``a[0]``, ``a["b.c"]``)."""
-    elements: list[str | int] = []
-    position = 0
-    while position < len(name):
-        match = _PATH_TOKEN.match(name, position)
-        if match is None or (position == 0 and name.startswith(".")):
-            raise StackConfigError(f"{file}: invalid config key path {key}")
-        quoted, index, bare = match.groups()
-        elements.append(quoted.replace('\\"', '"') if quoted is not None else int(index) if index else bare)
-        position = match.end()
-    if not elements or not isinstance(elements[0], str) or not elements[0]:
-        raise StackConfigError(f"{file}: invalid config key path {key}")
-    return elements
-
-
-# ---- Pulumi.yaml ------------------------------------------------------------------------------------------------
-
-
-def _items_type(raw: Any, where: str) -> ItemsType:
-    if not isinstance(raw, dict) or "type" not in raw:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}: 'items' needs a 'type'")
-    unknown = sorted(set(raw) - {"type", "items"})
-    if unknown:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}.items: '{unknown[0]}' not allowed")
-    if raw["type"] not in TYPES:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}.items: type must be one of {', '.join(TYPES)}")
-    if raw["type"] == "array" and "items" not in raw:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}.items: an array type needs 'items'")
-    nested = _items_type(raw["items"], f"{where}.items") if "items" in raw else None
-    return ItemsType(raw["type"], nested)
-
-
-def _declaration(key: str, raw: Any, namespaced: bool) -> Declaration:
-    where = f"config.{key}"
-    if isinstance(raw, bool) or isinstance(raw, (str, int, list)):
-        # The CLI's shorthand: a default for the project's keys, a value for other namespaces.
-        return Declaration(default=raw) if namespaced else Declaration(value=raw)
-    if raw is None:
-        raise StackConfigError(f"{PROJECT_FILE}: {where} has no value; give a default, a value or a declaration")
-    if not isinstance(raw, dict):
-        raise StackConfigError(f"{PROJECT_FILE}: {where} must be a string, an integer, a boolean, an array or a "
-                               f"declaration (got a {type(raw).__name__})")
-    unknown = sorted(set(raw) - _DECLARATION)
-    if unknown:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}: '{unknown[0]}' not allowed; the allowed attributes are "
-                               "'default', 'description', 'items', 'secret', 'type' and 'value'")
-    type_ = raw.get("type")
-    if type_ is not None and type_ not in TYPES:
-        raise StackConfigError(f"{PROJECT_FILE}: {where}: type must be one of {', '.join(TYPES)}")
-    if "description" in raw and not isinstance(raw["description"], str):
-        raise StackConfigError(f"{PROJECT_FILE}: {where}: description must be a string")
-    if "secret" in raw and not isinstance(raw["secret"], bool):
-        raise StackConfigError(f"{PROJECT_FILE}: {where}: secret must be a boolean")
-    items = _items_type(raw["items"], where) if raw.get("items") is not None else None
-    return Declaration(type=type_, items=items, default=raw.get("default"), value=raw.get("value"),
-                       secret=bool(raw.get("secret", False)), description=raw.get("description") or "")
-
-
-def _validate_project(project: Project) -> None:
-    """The CLI's ``Project.Validate``, in key order."""
-    for key in sorted(project.config):
-        d = project.config[key]
-        if d.default is not None and d.value is not None:
-            raise StackConfigError(f"{PROJECT_FILE}: project config '{key}' cannot have both a 'default' and 'value' "
-                                   "attribute")
-        if ":" not in key or key.startswith(f"{project.name}:"):
-            if d.type == "array" and d.items is None:
-                raise StackConfigError(f"{PROJECT_FILE}: The configuration key '{key}' declares an array but does not "
-                                       "specify the underlying type via the 'items' attribute")
-            if d.type is not None and d.default is not None and valid(d.type, d.items, d.default) is not True:
-                raise StackConfigError(f"{PROJECT_FILE}: The default value specified for configuration key '{key}' "
-                                       f"is not of the expected type '{d.full_type()}'")
-        else:
-            if d.type is not None:
-                raise StackConfigError(f"{PROJECT_FILE}: Configuration key '{key}' is not namespaced by the project "
-                                       "and should not define a type")
-            if d.default is not None:
-                raise StackConfigError(f"{PROJECT_FILE}: Configuration key '{key}' is not namespaced by the project "
-                                       "and should not define a default value. Did you mean to use the 'value' "
-                                       "attribute instead of 'default'?")
-            if d.value is None:
-                raise StackConfigError(f"{PROJECT_FILE}: Configuration key '{key}' is namespaced and must provide an "
-                                       "attribute 'value'")
-
-
-def load_project(project_dir: Path) -> Project:
-    path = Path(project_dir) / PROJECT_FILE
-    try:
-        raw = load_yaml(path)
-    except FileNotFoundError:
-        raise StackConfigError(f"{PROJECT_FILE}: file not found in {path.parent}") from None
-    except YamlError as exc:
-        raise StackConfigError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise StackConfigError(f"{PROJECT_FILE}: expected the project to be an object")
-    if "name" not in raw:
-        raise StackConfigError(f"{PROJECT_FILE}: project is missing a 'name' attribute")
-    name = raw["name"]
-    if not isinstance(name, str) or not name:
-        raise StackConfigError(f"{PROJECT_FILE}: project is missing a non-empty string 'name' attribute")
-    config, stack_config_dir = raw.get("config"), raw.get("stackConfigDir") or ""
-    if isinstance(config, str):
-        if "stackConfigDir" in raw:
-            raise StackConfigError(f"{PROJECT_FILE}: Should not use both config and stackConfigDir to define the "
-                                   "stack directory. Use only stackConfigDir instead.")
-        config, stack_config_dir = None, config
-    if config is not None and not isinstance(config, dict):
-        raise StackConfigError(f"{PROJECT_FILE}: config must be a mapping of keys to declarations")
-    declarations = {key: _declaration(key, spec, ":" not in key or key.startswith(f"{name}:"))
-                    for key, spec in (config or {}).items()}
-    project = Project(name=name, config=declarations, stack_config_dir=str(stack_config_dir))
-    _validate_project(project)
-    return project
-
-
-# ---- types ------------------------------------------------------------------------------------------------------
-
-
-class _Secret:
-    """A secure string's plaintext, which offline nobody knows: it is some string."""
-
-
-_SECRET = _Secret()
-
-
-def _is_go_int_text(text: str) -> bool:
-    """``strconv.Atoi``: an optional sign and decimal digits, within int64."""
-    return bool(re.fullmatch(r"[+-]?[0-9]+", text)) and _INT64[0] <= int(text) <= _INT64[1]
-
-
-def valid(type_: str, items: ItemsType | None, value: Any) -> bool | None:
-    """The CLI's ``ValidateConfigValue``; None when the answer depends on a secret's plaintext."""
-    if type_ == "string":
-        return isinstance(value, (str, _Secret))
-    if type_ == "integer":
-        if isinstance(value, _Secret):
-            return None
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, float):
-            return value.is_integer()
-        return isinstance(value, str) and _is_go_int_text(value)
-    if type_ == "boolean":
-        if isinstance(value, _Secret):
-            return None
-        return isinstance(value, bool) or value in ("true", "false")
-    if type_ == "object":
-        return isinstance(value, dict)
-    if not isinstance(value, list) or items is None:
-        return False
-    results = [valid(items.type, items.items, item) for item in value]
-    if False in results:
-        return False
-    return None if None in results else True
 
 
 # ---- values -----------------------------------------------------------------------------------------------------
@@ -352,7 +139,7 @@ def _declared_value(value: Any) -> _Value:
     return _Value(_tree(value), True, PROJECT_FILE)
 
 
-def _plaintext(data: Any, secret: Any = _SECRET) -> Any:
+def _plaintext(data: Any, secret: Any = SECRET_TEXT) -> Any:
     """The decrypted view of a value, each secure string replaced by ``secret``."""
     if isinstance(data, Secure):
         return secret
@@ -466,7 +253,7 @@ def _read_stack(path: Path, project: str, file: str) -> tuple[dict[str, _Value],
     first_line: dict[str, tuple[str, int]] = {}
     empty: list[str] = []
     for key, value in config.items():
-        full = _full_key(project, key, file)
+        full = full_key(project, key, file)
         if full in first_line:
             other, line = first_line[full]
             raise StackConfigError(f"{file}: key '{full}' is given twice, as '{other}' at line {line} and as '{key}' "
@@ -501,8 +288,8 @@ def load(project_dir: Path, stack: str) -> StackConfig:
     paths: dict[str, tuple[str, list[str | int]]] = {}
     for key in sorted(project.config):
         declaration = project.config[key]
-        full = _full_key(project.name, key, PROJECT_FILE)
-        path_elements = _path(full.split(":", 1)[1], key, PROJECT_FILE)
+        full = full_key(project.name, key, PROJECT_FILE)
+        path_elements = key_path(full.split(":", 1)[1], key, PROJECT_FILE)
         paths[key] = (full, path_elements)
         if _get(merged, full, path_elements) is not None:
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from preflight import stackconfig
+from preflight import projectfile, stackconfig
 from preflight.stackconfig import UNKNOWN, StackConfigError
 
 CIPHERTEXT = "AAABAKGnq7ciphertext-canary-6d0c"
@@ -206,7 +206,7 @@ def test_project_declarations_are_validated(tmp_path, project, message):
 def test_correct_defaults_and_object_types_load(tmp_path):
     # project_test.go: TestProjectValidationSucceedsForCorrectDefaultValueType,
     # TestProjectValidationSucceedsForObjectConfigType, TestProjectLoadsConfigSchemas
-    project = stackconfig.load_project(write(tmp_path, PROJECT + textwrap.dedent("""\
+    project = projectfile.load_project(write(tmp_path, PROJECT + textwrap.dedent("""\
         config:
           instanceSize: {type: integer, default: 1}
           values: {type: array, items: {type: array, items: {type: string}}, default: [[hello]]}
@@ -216,7 +216,7 @@ def test_correct_defaults_and_object_types_load(tmp_path):
         """), None))
     config = project.config
     assert config["instanceSize"].default == 1 and config["values"].full_type() == "array<array<string>>"
-    assert config["integerSchemaSimple"] == stackconfig.Declaration(default=20)
+    assert config["integerSchemaSimple"] == projectfile.Declaration(default=20)
     assert config["secretString"].secret and config["secretString"].default is None
 
 
@@ -490,7 +490,7 @@ def test_bad_key_paths_are_refused(tmp_path, key, message):
 def test_malformed_projects_are_refused_naming_the_attribute(tmp_path, project, message):
     (tmp_path / "Pulumi.yaml").write_text(project)
     with pytest.raises(StackConfigError) as info:
-        stackconfig.load_project(tmp_path)
+        projectfile.load_project(tmp_path)
     assert str(info.value).startswith(message)
 
 
