@@ -1,23 +1,27 @@
 # `make preflight` and `make test` do all set-up on a fresh machine: they build .venv from the
 # requirements files (once, and again whenever one of them changes), then run.
+# ARGS replaces the preflight's default `--all`: make preflight ARGS="--stack dev --verbose".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt preflight/requirements.txt
+ARGS ?= --all
 
 .PHONY: preflight preview test bench lint clean
 
 $(BIN)/.installed: $(REQUIREMENTS)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "Setting up $(VENV) from the requirements files (first run: about half a minute)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+	@echo "$(VENV) is ready."
 
 preflight: $(BIN)/.installed  ## Offline preflight of every stack (update-like).
-	$(BIN)/python -m preflight --all
+	$(BIN)/python -m preflight $(ARGS)
 
 preview: $(BIN)/.installed  ## Offline preflight of every stack as a preview of a new stack sees it.
-	$(BIN)/python -m preflight --all --preview
+	$(BIN)/python -m preflight $(ARGS) --preview
 
 test: $(BIN)/.installed  ## The test suite.
 	$(BIN)/python -m pytest -q

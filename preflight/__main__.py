@@ -7,9 +7,10 @@
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
-(``preflight.environment``), made first when missing; the pack runs in the preflight's own. Exit 0: clean or
-advisory only; 1: a mandatory violation; 2: a stack could not be checked (config, program or policy pack error).
-With several stacks the worst wins.
+(``preflight.environment``), made first when missing; the pack runs in the preflight's own. The report goes to stdout
+(stack errors included); stderr carries one line of progress (a line per stack with ``--verbose``) and usage errors.
+Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could not be checked (config, program or policy
+pack error), or the preflight itself cannot run. With several stacks the worst wins.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from preflight import analyzer, environment, invented, report, stackconfig, stackrefs
+try:
+    from preflight import analyzer, environment, hints, invented, report, stackconfig, stackrefs
+except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
+    print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
+          "or use .venv/bin/python -m preflight", file=sys.stderr)
+    sys.exit(2)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _print_lock = threading.Lock()
@@ -72,7 +78,9 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
     given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
     given.write_text(json.dumps({
         "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
-        "config": config.values, "stackReferences": args.references,
+        "config": config.values, "stackReferences": args.references, "secretKeys": sorted(config.secret_keys),
+        "stackFile": config.stack_file, "uncheckedKeys": sorted(config.unchecked_keys),
+        "configWarnings": list(config.warnings),
     }))
     command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
     env = python.environ(os.environ)
@@ -80,9 +88,9 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
                                          *filter(None, [env.get("PYTHONPATH")])])
     proc = subprocess.run(command, cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True)
-    if args.verbose and proc.stderr.strip():
-        _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
     if proc.returncode == 0 and out.is_file():
+        if args.verbose and proc.stderr.strip():  # a failed recording's stderr is the error the report shows
+            _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
         return json.loads(out.read_text()), None
     if proc.returncode == 2:
         message = clean_error(proc.stderr, project_dir)
@@ -96,13 +104,16 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
 def _early_pack(config: stackconfig.StackConfig, args: argparse.Namespace) -> analyzer.PolicyPackProcess:
     """Spawn the stack's pack before recording, so its start-up overlaps the program run."""
     return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
-                                      config=config.values, dry_run=args.preview).spawn()
+                                      config=config.values, dry_run=args.preview,
+                                      secret_keys=config.secret_keys).spawn()
 
 
-def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.StackResult:
+def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
+                project_hints: hints.Hints | None = None) -> report.StackResult:
     started = time.perf_counter()
     mode = "preview" if args.preview else "update"
-    _progress(f"{stack}: started ({mode})")
+    if args.verbose:
+        _progress(f"{stack}: started ({mode})")
 
     def elapsed() -> float:
         return time.perf_counter() - started
@@ -112,7 +123,7 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.S
         try:
             config = stackconfig.load(args.project_dir, stack)
         except stackconfig.StackConfigError as exc:
-            return _finish(report.error_result(stack, args.preview, str(exc), elapsed()))
+            return _finish(report.error_result(stack, args.preview, str(exc), elapsed()), args)
         pack = _early_pack(config, args)
         recording, error = record(config, args, workdir)
         recorded = elapsed()
@@ -129,23 +140,18 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path) -> report.S
             shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
             analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
-            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded})
+            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
     finally:
         if pack is not None:
             pack.close()
-    return _finish(result)
+    return _finish(result, args)
 
 
-def _finish(result: report.StackResult) -> report.StackResult:
-    stack = result.stack
-    if result.error is not None:
-        _progress(f"{stack}: error after {result.seconds:.1f} s")
-    else:
-        _progress(f"{stack}: finished: {result.resource_count} resources, {len(result.mandatory)} mandatory, "
-                  f"{len(result.advisory)} advisory, {len(result.not_evaluated)} not evaluated, "
-                  f"{result.seconds:.1f} s")
+def _finish(result: report.StackResult, args: argparse.Namespace) -> report.StackResult:
+    if args.verbose:
+        _progress(f"{result.stack}: {'error' if result.error is not None else 'finished'} after {result.seconds:.1f} s")
     return result
 
 
@@ -167,7 +173,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
     parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show the recorder's stderr")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also report resources by type, every policy's status and where each finding is; "
+                             "show each stack's progress and what a successful recorder wrote to stderr")
     args = parser.parse_args(argv)
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
@@ -178,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not (args.project_dir / "Pulumi.yaml").is_file():
         print(f"preflight: no Pulumi.yaml in {args.project_dir}", file=sys.stderr)
+        return report.ERROR
+    if not (args.policy_pack / "PulumiPolicy.yaml").is_file():
+        print(f"preflight: no PulumiPolicy.yaml in {args.policy_pack} (--policy-pack names the pack's directory)",
+              file=sys.stderr)
         return report.ERROR
     known = stackconfig.stack_names(args.project_dir)
     if args.all:
@@ -191,7 +203,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"(stacks: {', '.join(known) or 'none'})", file=sys.stderr)
             return report.ERROR
         stacks = [args.stack]
+    try:
+        project_hints = hints.load(args.project_dir)
+    except hints.HintsError as exc:
+        print(f"preflight: {exc}", file=sys.stderr)
+        return report.ERROR
+
     started = time.perf_counter()
+    mode = "as a preview of a new stack" if args.preview else "as an update"
+    _progress(f"preflight: checking {', '.join(stacks)} {mode}{', side by side' if len(stacks) > 1 else ''}")
     try:
         args.references = stackrefs.load(args.stack_reference)
         args.runtime, args.python = environment.resolve(args.project_dir, log=lambda m: _progress(f"preflight: {m}"))
@@ -201,14 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, \
                 ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp)), stacks))
-    if len(stacks) > 1:
+            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp), project_hints), stacks))
+    if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 
-    print(report.render_text(results), end="")
-    for r in results:
-        if r.error is not None:
-            print(f"preflight: {r.stack}: {r.error}", file=sys.stderr)
+    print(report.render_text(results, verbose=args.verbose), end="")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report.to_json(results, args.preview), indent=2) + "\n")

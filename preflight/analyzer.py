@@ -13,7 +13,13 @@ What the engine does that a recording does not show is filled in here, as the en
   generator sends each registration to the analyzers, not only custom resources;
 - ``Analyze`` gets the resource's inputs; ``AnalyzeStack`` gets what the engine holds as outputs. For a custom
   resource that is every input plus computed attributes (``arn``): the inputs plus the recorded outputs the inputs
-  do not have (inputs win, so a preview's unknown inputs stay unknown). See ``stack_properties``.
+  do not have (inputs win, so a preview's unknown inputs stay unknown). See ``stack_properties``;
+- both get each resource's options as the engine's step generator fills them (``_options``): protect,
+  ignoreChanges, deleteBeforeReplace (defined or not), additionalSecretOutputs, custom timeouts in seconds and the
+  parent. ``aliases`` holds only the alias that matched a resource of the previous deployment: a preflight checks a
+  new stack, so it is always empty (the aliases a program declares are kept in the recording);
+- ``ConfigureStack`` gets the config and the keys whose values are secret (``config_secret_keys``); a default
+  provider's inputs from secret config are secret values.
 
 The engine-address argument is parsed and ignored by ``pulumi.policy`` (pulumi 3.272): it never connects to an
 engine, and ``pulumi.log`` in a pack writes to its stderr. No Engine service is needed; the pack's stderr is kept
@@ -42,6 +48,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SIG_KEY, SECRET_SIG = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 NOT_EVALUATED_PREFIX = "can't run policy"
 # pulumi.policy requires the argument and never uses it (see the module docstring).
 ENGINE_ADDRESS = "127.0.0.1:0"
@@ -247,6 +254,7 @@ class PolicyPackProcess:
         stack: str,
         config: Mapping[str, Any],
         dry_run: bool,
+        secret_keys: Iterable[str] = (),
         organization: str = ORGANIZATION,
         start_timeout: float = 60.0,
         python: str = sys.executable,
@@ -254,6 +262,7 @@ class PolicyPackProcess:
         self.pack_dir = Path(pack_dir).resolve()
         self.project, self.stack, self.dry_run, self.organization = project, stack, dry_run, organization
         self.config = _config_env(config)
+        self.secret_keys = sorted(secret_keys)
         self.start_timeout = start_timeout
         self.python = python
         self.proc: subprocess.Popen[bytes] | None = None
@@ -359,9 +368,9 @@ class PolicyPackProcess:
 
     def matches(self, recording: Mapping[str, Any]) -> bool:
         """Whether this pack was started with the settings the recording's stack needs."""
-        return (self.project, self.stack, self.dry_run, self.config) == (
+        return (self.project, self.stack, self.dry_run, self.config, self.secret_keys) == (
             recording["project"], recording["stack"], bool(recording.get("preview")),
-            _config_env(recording.get("config") or {}))
+            _config_env(recording.get("config") or {}), sorted(recording.get("secretKeys") or []))
 
     def close(self) -> None:
         if self.channel is not None:
@@ -405,7 +414,7 @@ class PolicyPackProcess:
     def configure_stack(self) -> None:
         request = analyzer_pb2.AnalyzerStackConfigureRequest(
             stack=self.stack, project=self.project, organization=self.organization, dry_run=self.dry_run,
-            config=self.config)
+            config=self.config, config_secret_keys=self.secret_keys)
         try:
             self.stub.ConfigureStack(request, timeout=30)  # type: ignore[union-attr]
         except grpc.RpcError as exc:
@@ -435,18 +444,22 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
 
 
 def _options(res: Mapping[str, Any]) -> analyzer_pb2.AnalyzerResourceOptions:
-    dbr = res.get("deleteBeforeReplace")
-    timeouts = res.get("customTimeouts") or {}
+    """A recorded resource's options as the engine sends them (``options``; older recordings kept ``protect`` and
+    friends at the top level). Custom timeouts are always present, zero when unset; aliases are empty for a new
+    stack (see the module docstring)."""
+    options = {**{k: v for k, v in res.items() if k != "options"}, **(res.get("options") or {})}
+    dbr = options.get("deleteBeforeReplace")
+    timeouts = options.get("customTimeouts") or {}
     return analyzer_pb2.AnalyzerResourceOptions(
-        protect=bool(res.get("protect")),
-        ignoreChanges=list(res.get("ignoreChanges") or []),
+        protect=bool(options.get("protect")),
+        ignoreChanges=list(options.get("ignoreChanges") or []),
         deleteBeforeReplace=bool(dbr),
         deleteBeforeReplaceDefined=dbr is not None,
-        additionalSecretOutputs=list(res.get("additionalSecretOutputs") or []),
-        aliases=list(res.get("aliases") or []),
+        additionalSecretOutputs=list(options.get("additionalSecretOutputs") or []),
+        aliases=[],
         customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
             create=float(timeouts.get("create") or 0), update=float(timeouts.get("update") or 0),
-            delete=float(timeouts.get("delete") or 0)),
+            delete=float(timeouts.get("delete") or 0), read=float(timeouts.get("read") or 0)),
         parent=res.get("parent") or "",
     )
 
@@ -512,7 +525,10 @@ def engine_view(recording: Mapping[str, Any]) -> list[_Resource]:
         if package not in defaults:
             version = _package_version(package)
             name = f"default_{version.replace('.', '_')}" if version else "default"
-            inputs: dict[str, Any] = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith(f"{package}:")}
+            secret = set(recording.get("secretKeys") or [])
+            inputs: dict[str, Any] = {
+                k.split(":", 1)[1]: {SIG_KEY: SECRET_SIG, "value": v} if k in secret else v
+                for k, v in config.items() if k.startswith(f"{package}:")}
             if version:
                 inputs["version"] = version
             ptype = f"pulumi:providers:{package}"
@@ -637,7 +653,7 @@ def analyze_recording(
     if pack is None:
         pack = PolicyPackProcess(pack_dir, project=recording["project"], stack=stack,
                                  config=recording.get("config") or {}, dry_run=bool(recording.get("preview")),
-                                 start_timeout=start_timeout)
+                                 secret_keys=recording.get("secretKeys") or (), start_timeout=start_timeout)
     resources = engine_view(recording)
     index = {r.urn: r for r in resources}
     timings: dict[str, float] = {}

@@ -3,13 +3,19 @@
 The recording monitor replaces ``MockMonitor.RegisterResource``: the stock one rehydrates resource references
 on a worker thread and hangs. Here references are replaced by the referenced resource's id (custom resources) or
 URN (components) — what the engine hands to analyzers — and become dependency edges of the property they sit in.
+
+Each registration's resource options are recorded as the engine holds them (``Registration.options``): ``protect``
+and the provider inherited from the parent when the request leaves them unset (the engine's ``inheritFromParent``),
+``deleteBeforeReplace`` only when the request defines it, custom timeouts parsed to seconds as the engine parses
+them (Go durations: ``5m``, ``1h30m``), and aliases collapsed to the URNs they name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,13 +61,14 @@ class Registration:
     outputs: dict[str, Any]
     transforms: list[Callable[..., Any]] = field(default_factory=list)
     """The resource's transforms (callables): the engine runs them on its children, the mock engine does not."""
+    options: dict[str, Any] = field(default_factory=dict)  # see resource_options
 
     def to_json(self) -> dict[str, Any]:
         return {
             "urn": self.urn, "type": self.type, "name": self.name, "custom": self.custom, "remote": self.remote,
             "parent": self.parent, "provider": self.provider, "protect": self.protect, "id": self.id,
             "dependencies": self.dependencies, "propertyDependencies": self.property_dependencies,
-            "inputs": self.inputs, "outputs": self.outputs,
+            "inputs": self.inputs, "outputs": self.outputs, "options": self.options,
         }
 
 
@@ -73,7 +80,8 @@ class Recording:
     config: dict[str, str]
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
-    secret_outputs: list[str] = field(default_factory=list)
+    secret_keys: list[str] = field(default_factory=list)  # config keys the program got as secrets
+    secret_outputs: list[str] = field(default_factory=list)  # exports that are secret
     invented: dict[str, str] = field(default_factory=dict)  # values the data sources made up → where (invented.py)
 
     def by_type(self, resource_type: str) -> list[Registration]:
@@ -82,8 +90,8 @@ class Recording:
     def to_json(self) -> dict[str, Any]:
         return {
             "project": self.project, "stack": self.stack, "preview": self.preview, "config": self.config,
-            "resources": [r.to_json() for r in self.resources], "outputs": self.outputs,
-            "secretOutputs": self.secret_outputs, "invented": self.invented,
+            "secretKeys": self.secret_keys, "resources": [r.to_json() for r in self.resources],
+            "outputs": self.outputs, "secretOutputs": self.secret_outputs, "invented": self.invented,
         }
 
 
@@ -259,10 +267,87 @@ def _replace_references(value: Any, preview: bool, found: list[str]) -> Any:
     return value
 
 
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def duration_seconds(text: str) -> float:
+    """Go's ``time.ParseDuration`` in seconds, as the engine reads a custom timeout (``5m``, ``1h30m``, ``1.5s``)."""
+    body = text[1:] if text[:1] in "+-" else text
+    if body == "0":
+        return 0.0
+    seconds, position = 0.0, 0
+    while position < len(body):
+        match = _DURATION_PART.match(body, position)
+        if match is None or match.group(1) in ("", "."):
+            raise ValueError(f"unable to parse customTimeout Value {text}")
+        seconds += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        position = match.end()
+    if not body:
+        raise ValueError(f"unable to parse customTimeout Value {text}")
+    return -seconds if text.startswith("-") else seconds
+
+
+def _alias_urn(alias: Any, request: Any, parent: str, project: str, stack: str) -> str:
+    """The URN an alias names, collapsed as the engine's step generator does (defaults from the resource)."""
+    if alias.WhichOneof("alias") == "urn":
+        return alias.urn
+    spec = alias.spec
+    alias_parent = spec.parentUrn if spec.WhichOneof("parent") == "parentUrn" and spec.parentUrn else parent
+    if spec.WhichOneof("parent") == "noParent" and spec.noParent:
+        alias_parent = ""
+    if alias_parent.split("::")[2:3] == ["pulumi:pulumi:Stack"]:
+        alias_parent = ""
+    type_, name = spec.type or request.type, spec.name or request.name
+    prefix = (f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::" if not alias_parent
+              else alias_parent[:alias_parent.rindex("::")] + "$")
+    return f"{prefix}{type_}::{name}"
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self, mocks: PlatformMocks, registrations: list[Registration] | None = None) -> None:
+    def __init__(self, mocks: PlatformMocks, registrations: list[Registration] | None = None, *,
+                 project: str = "", stack: str = "") -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = [] if registrations is None else registrations
+        self.project, self.stack = project, stack
+        self._goals: dict[str, tuple[bool | None, str]] = {}  # urn → (protect as requested or inherited, provider)
+
+    def resource_options(self, request: Any) -> tuple[dict[str, Any], str, bool | None]:
+        """The resource's options as the engine holds them, its provider reference and its ``protect`` (both
+        inherited from the parent when unset)."""
+        protect: bool | None = request.protect if request.HasField("protect") else None
+        provider = request.provider
+        parent_protect, parent_provider = self._goals.get(request.parent, (None, ""))
+        if protect is None:
+            protect = parent_protect
+        if not provider and parent_provider:
+            # The engine inherits the parent's provider for components, and for resources of the provider's package.
+            package = parent_provider.split("::")[2].split(":")[-1] if parent_provider.count("::") >= 3 else ""
+            if (not request.custom and not request.remote) or package == request.type.split(":", 1)[0]:
+                provider = parent_provider
+        defined = request.deleteBeforeReplaceDefined or request.deleteBeforeReplace
+        timeouts: dict[str, float] = {}
+        if request.HasField("customTimeouts"):
+            for which in ("create", "update", "delete", "read"):
+                text = getattr(request.customTimeouts, which)
+                if text:
+                    timeouts[which] = duration_seconds(text)
+        aliases = [_alias_urn(a, request, request.parent, self.project, self.stack) for a in request.aliases]
+        aliases += [u for u in request.aliasURNs if u not in aliases]
+        options = {
+            "protect": bool(protect),
+            "ignoreChanges": list(request.ignoreChanges),
+            "deleteBeforeReplace": bool(request.deleteBeforeReplace) if defined else None,
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "aliases": aliases,
+            "customTimeouts": timeouts,
+            "replaceOnChanges": list(request.replaceOnChanges),
+            "retainOnDelete": request.retainOnDelete if request.HasField("retainOnDelete") else None,
+            "deletedWith": request.deletedWith,
+            "importId": request.importId,
+            "version": request.version,
+        }
+        return options, provider, protect
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine leaves the root stack out of its children's type chain.
@@ -284,7 +369,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
+            self._goals[urn] = (request.protect if request.HasField("protect") else None, request.provider)
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        options, provider, protect = self.resource_options(request)
+        self._goals[urn] = (protect, provider)
 
         wire = json_format.MessageToDict(request.object)
         inputs: dict[str, Any] = {}
@@ -304,7 +392,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         json_format.ParseDict(inputs, struct)
         plain_inputs = rpc.deserialize_properties(struct)
         args = pulumi_mocks.MockResourceArgs(
-            typ=request.type, name=request.name, inputs=plain_inputs, provider=request.provider,
+            typ=request.type, name=request.name, inputs=plain_inputs, provider=provider,
             resource_id=request.importId, custom=request.custom or False,
         )
         args.urn = urn  # type: ignore[attr-defined]
@@ -317,9 +405,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.mocks.children.clear()
         self.registrations.append(Registration(
             urn=urn, type=request.type, name=request.name, custom=bool(request.custom), remote=bool(request.remote),
-            parent=request.parent, provider=request.provider, protect=bool(request.protect), id=rid,
+            parent=request.parent, provider=provider, protect=options["protect"], id=rid,
             dependencies=dependencies, property_dependencies=property_dependencies, inputs=inputs,
-            outputs=json.loads(json.dumps(json_format.MessageToDict(state_struct), default=str)),
+            outputs=json.loads(json.dumps(json_format.MessageToDict(state_struct), default=str)), options=options,
             # The SDK's own mock monitor resolves transform callbacks the same way.
             transforms=pulumi_mocks._resolve_callbacks(request.transforms),
         ))
@@ -334,17 +422,19 @@ def run(
     config: Mapping[str, str],
     preview: bool = False,
     registrations: list[Registration] | None = None,
+    secret_keys: Sequence[str] = (),
 ) -> Recording:
     """Run ``program`` as the body of a fresh root stack and return what it registered.
 
     Re-entrant within one process (tests run many programs): the root stack, config and pending outputs are reset
     before each run. Errors raised by the program, or inside ``apply``, propagate to the caller; pass your own
-    ``registrations`` list to see what was registered before one was raised.
+    ``registrations`` list to see what was registered before one was raised. ``secret_keys`` are the config keys
+    the program gets as secrets (the CLI's secure values).
     """
     region = config.get("aws:region", "us-east-1")
     mocks = PlatformMocks(region=region, preview=preview)
-    monitor = RecordingMonitor(mocks, registrations)
-    pulumi.runtime.set_all_config(dict(config))
+    monitor = RecordingMonitor(mocks, registrations, project=project, stack=stack)
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()
     set_root_resource(None)  # type: ignore[arg-type]
@@ -364,7 +454,7 @@ def run(
         else:
             outputs[key] = _sync_await(output.future(with_unknowns=True))
     recording = Recording(project=project, stack=stack, preview=preview, config=dict(config),
-                          resources=monitor.registrations)
+                          resources=monitor.registrations, secret_keys=sorted(secret_keys))
     recording.outputs = json.loads(json.dumps(outputs or {}, default=lambda v: UNKNOWN if isinstance(
         v, pulumi.output.Unknown) else None))
     recording.secret_outputs = secret_outputs

@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     stackrefs.install(given.get("stackReferences") or {})
     try:
         recording = engine.run(_program(program), project=given["project"], stack=stack,
-                               config=given["config"], preview=bool(given.get("preview")))
+                               config=given["config"], preview=bool(given.get("preview")),
+                               secret_keys=given.get("secretKeys") or ())
     except Exception as exc:  # noqa: BLE001 - every program error becomes exit 2 with its message
         if isinstance(exc, (pulumi.RunError, pulumi.ConfigMissingError, pulumi.ConfigTypeError)):
             print(str(exc), file=sys.stderr)
@@ -55,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the program for stack {stack} failed:\n{traceback.format_exc()}", file=sys.stderr)
         return 2
 
-    args.out.write_text(json.dumps(recording.to_json()))
+    data = recording.to_json()
+    # What the parent learnt reading the stack file travels with the recording, for the report.
+    data.update({key: given[key] for key in ("stackFile", "uncheckedKeys", "configWarnings") if key in given})
+    args.out.write_text(json.dumps(data))
     return 0
 
 

@@ -1,8 +1,14 @@
 """The preflight's findings per stack, as text for people and as JSON for machines.
 
 A stack's result is built once (``stack_result`` or ``error_result``); ``render_text`` and ``to_json`` only format
-it. Exit codes: 0 clean or advisory only, 1 a mandatory violation, 2 the stack could not be checked (config,
-program or policy-pack error). Over several stacks the worst wins.
+it. The text is compact: one line per stack, then per stack what needs attention: each violation with its
+resource, policy, severity, the policy's message and the fix (the stack-file key that controls it when the project's
+``preflight-hints.yaml`` says so, else the policy's remediation); what a preview could not evaluate; the ``secure:``
+config nobody can read offline. ``verbose`` adds resources by type, every policy's status and each violation's URN.
+Nothing in the text repeats a value of the stack's config.
+
+Exit codes: 0 clean or advisory only, 1 a mandatory violation, 2 the stack could not be checked (config, program or
+policy-pack error). Over several stacks the worst wins.
 """
 
 from __future__ import annotations
@@ -12,10 +18,31 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from preflight import hints as hints_module
 from preflight import stackrefs
 from preflight.analyzer import Analysis, Diagnostic
 
 OK, VIOLATIONS, ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation with what a reader needs beside the policy's message."""
+
+    diagnostic: Diagnostic
+    resource_type: str | None  # None for a stack-wide finding
+    resource_name: str | None
+    remediation: str
+    fix: hints_module.Fix | None
+
+    @property
+    def level(self) -> str:
+        return self.diagnostic.level
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.diagnostic.to_json(), "resourceType": self.resource_type, "resourceName": self.resource_name,
+                "remediation": self.remediation, "stackKey": self.fix.stack_key if self.fix else None,
+                "fix": self.fix.text if self.fix else None}
 
 
 @dataclass
@@ -28,6 +55,11 @@ class StackResult:
     resources_by_type: dict[str, int] = field(default_factory=dict)
     analysis: Analysis | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    stack_file: str = ""
+    secret_keys: list[str] = field(default_factory=list)  # secure config: unknown to the program and the pack
+    unchecked_keys: list[str] = field(default_factory=list)  # typed keys whose type a plaintext would decide
+    config_warnings: list[str] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)  # outputs for stack references (stackrefs.exports)
 
     @property
@@ -36,15 +68,15 @@ class StackResult:
 
     @property
     def violations(self) -> list[Diagnostic]:
-        return self.analysis.violations if self.analysis else []
+        return [f.diagnostic for f in self.findings]
 
     @property
-    def mandatory(self) -> list[Diagnostic]:
-        return [d for d in self.violations if d.level == "mandatory"]
+    def mandatory(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "mandatory"]
 
     @property
-    def advisory(self) -> list[Diagnostic]:
-        return [d for d in self.violations if d.level != "mandatory"]
+    def advisory(self) -> list[Finding]:
+        return [f for f in self.findings if f.level != "mandatory"]
 
     @property
     def not_evaluated(self) -> list[Diagnostic]:
@@ -57,13 +89,34 @@ class StackResult:
         return VIOLATIONS if self.mandatory else OK
 
 
+def _order(f: Finding) -> tuple[int, str, str]:
+    return (0 if f.level == "mandatory" else 1, f.diagnostic.policy, f.diagnostic.urn)
+
+
 def stack_result(recording: Mapping[str, Any], analysis: Analysis, seconds: float,
-                 timings: Mapping[str, float] | None = None) -> StackResult:
-    counts = Counter(r["type"] for r in recording.get("resources") or [])
+                 timings: Mapping[str, float] | None = None,
+                 hints: hints_module.Hints | None = None) -> StackResult:
+    resources = list(recording.get("resources") or [])
+    by_urn = {r["urn"]: r for r in resources}
+    remediation = {p.name: p.remediation for p in analysis.policies}
+    stack_file = recording.get("stackFile") or f"Pulumi.{recording['stack']}.yaml"
+    findings = []
+    for d in analysis.violations:
+        resource = by_urn.get(d.urn)
+        parts = d.urn.split("::") if d.urn else []
+        findings.append(Finding(
+            diagnostic=d,
+            resource_type=resource["type"] if resource else (parts[-2].split("$")[-1] if len(parts) >= 4 else None),
+            resource_name=resource["name"] if resource else (parts[-1] if len(parts) >= 4 else None),
+            remediation=remediation.get(d.policy, ""),
+            fix=hints_module.fix_for(hints, d.policy, d.urn, recording, stack_file)))
+    counts = Counter(r["type"] for r in resources)
     return StackResult(
         stack=recording["stack"], preview=bool(recording.get("preview")), seconds=seconds,
         project=recording.get("project", ""), resources_by_type=dict(sorted(counts.items())), analysis=analysis,
-        timings={**(timings or {}), **analysis.timings}, exports=stackrefs.exports(recording),
+        timings={**(timings or {}), **analysis.timings}, findings=sorted(findings, key=_order), stack_file=stack_file,
+        secret_keys=list(recording.get("secretKeys") or []), unchecked_keys=list(recording.get("uncheckedKeys") or []),
+        config_warnings=list(recording.get("configWarnings") or []), exports=stackrefs.exports(recording),
     )
 
 
@@ -75,7 +128,33 @@ def exit_code(results: Iterable[StackResult]) -> int:
     return max((r.exit_code for r in results), default=OK)
 
 
-# ---- JSON -------------------------------------------------------------------------------------------------------
+# ---- per policy -------------------------------------------------------------------------------------------------
+
+
+def _policy_rows(result: StackResult) -> list[dict[str, Any]]:
+    assert result.analysis is not None
+    violations = Counter(f.diagnostic.policy for f in result.findings)
+    not_evaluated = Counter(d.policy for d in result.not_evaluated)
+    not_applicable = Counter(policy for policy, _, _ in result.analysis.not_applicable)
+    rows = []
+    for p in result.analysis.policies:
+        row = {**p.to_json(), "evaluated": p.level != "disabled", "violations": violations[p.name],
+               "notEvaluated": not_evaluated[p.name], "notApplicable": not_applicable[p.name]}
+        rows.append({**row, "status": _status(row)})
+    return rows
+
+
+def _status(row: Mapping[str, Any]) -> str:
+    """A policy's outcome. One that could not read a value anywhere never reads "pass": it did not decide."""
+    if not row["evaluated"]:
+        return "disabled"
+    if row["violations"]:
+        return "fail"
+    if row["notEvaluated"]:
+        return "not evaluated"
+    if row["type"] == "stack" and row["notApplicable"]:
+        return "not applicable"
+    return "pass"
 
 
 def _not_evaluated_groups(result: StackResult) -> list[dict[str, Any]]:
@@ -87,22 +166,13 @@ def _not_evaluated_groups(result: StackResult) -> list[dict[str, Any]]:
     return [{"policy": p, "enforcementLevel": levels.get(p, ""), "where": where} for p, where in groups.items()]
 
 
-def _policy_rows(result: StackResult) -> list[dict[str, Any]]:
-    assert result.analysis is not None
-    violations = Counter(d.policy for d in result.violations)
-    not_evaluated = Counter(d.policy for d in result.not_evaluated)
-    not_applicable = Counter(policy for policy, _, _ in result.analysis.not_applicable)
-    rows = []
-    for p in result.analysis.policies:
-        rows.append({**p.to_json(), "evaluated": p.level != "disabled", "violations": violations[p.name],
-                     "notEvaluated": not_evaluated[p.name], "notApplicable": not_applicable[p.name]})
-    return rows
+# ---- JSON -------------------------------------------------------------------------------------------------------
 
 
 def stack_json(result: StackResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "stack": result.stack, "project": result.project, "preview": result.preview, "exitCode": result.exit_code,
-        "error": result.error, "seconds": round(result.seconds, 3),
+        "error": result.error, "seconds": round(result.seconds, 3), "stackFile": result.stack_file or None,
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
     }
     a = result.analysis
@@ -113,8 +183,11 @@ def stack_json(result: StackResult) -> dict[str, Any]:
         summary={"mandatory": len(result.mandatory), "advisory": len(result.advisory),
                  "notEvaluated": len(result.not_evaluated),
                  "policiesEvaluated": sum(1 for p in a.policies if p.level != "disabled") if a else 0},
-        violations=[d.to_json() for d in sorted(result.violations, key=_order)],
+        violations=[f.to_json() for f in result.findings],
         notEvaluated=_not_evaluated_groups(result),
+        secureConfig=result.secret_keys,
+        uncheckedConfig=result.unchecked_keys,
+        configWarnings=result.config_warnings,
         **result.exports,
     )
     return out
@@ -128,98 +201,132 @@ def to_json(results: Iterable[StackResult], preview: bool) -> dict[str, Any]:
 # ---- text -------------------------------------------------------------------------------------------------------
 
 
-def _order(d: Diagnostic) -> tuple[int, str, str]:
-    return (0 if d.level == "mandatory" else 1, d.policy, d.urn)
-
-
 def _where(urn: str) -> str:
-    """``name (type)`` from a URN; "stack-wide" for a diagnostic about no one resource."""
+    """``name (type)`` from a URN; "stack-wide" for a finding about no one resource."""
     if not urn:
         return "stack-wide"
     parts = urn.split("::")
     return f"{parts[-1]} ({parts[-2].split('$')[-1]})" if len(parts) >= 4 else urn
 
 
-def render_stack(result: StackResult) -> str:
-    mode = "preview" if result.preview else "update"
-    lines = [f"== {result.stack} ({mode}) " + "=" * max(0, 60 - len(result.stack) - len(mode))]
-    if result.error is not None or result.analysis is None:
-        lines += [f"ERROR: {result.error}", ""]
-        return "\n".join(lines)
-    a = result.analysis
-    evaluated = [p for p in a.policies if p.level != "disabled"]
-    config = f" with {a.config_source}" if a.config_source else ""
-    lines.append(f"{result.resource_count} resources, {len(evaluated)} policies of {a.pack} {a.version}{config}, "
-                 f"{result.seconds:.1f} s")
-    lines.append("")
-    lines.append("Resources by type:")
-    width = max((len(str(n)) for n in result.resources_by_type.values()), default=1)
-    for type_, n in sorted(result.resources_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-        lines.append(f"  {n:>{width}}  {type_}")
-
-    lines.append("")
-    lines.append("Policies:")
-    rows = _policy_rows(result)
-    name_w = max((len(r["name"]) for r in rows), default=10)
-    for r in rows:
-        if not r["evaluated"]:
-            status = "disabled"
-        else:
-            bits = [f"{r['violations']} violation(s)" if r["violations"] else "pass"]
-            if r["notEvaluated"]:
-                bits.append(f"not evaluated on {r['notEvaluated']}")
-            status = ", ".join(bits)
-        lines.append(f"  {r['enforcementLevel']:<9} {r['severity'] or '-':<8} {r['type']:<8} "
-                     f"{r['name']:<{name_w}}  {status}")
-
-    lines.append("")
-    if result.violations:
-        lines.append(f"Violations ({len(result.mandatory)} mandatory, {len(result.advisory)} advisory):")
-        for d in sorted(result.violations, key=_order):
-            lines.append(f"  [{d.level}] {d.policy}: {_where(d.urn)}")
-            lines.append(f"      {d.message}")
-            if d.urn:
-                lines.append(f"      {d.urn}")
-    else:
-        lines.append("Violations: none")
-
-    if result.not_evaluated:
-        lines.append("")
-        lines.append("Not evaluated (a value was unknown, as in a preview: neither passed nor failed):")
-        for group in _not_evaluated_groups(result):
-            where = group["where"]
-            head = f"  {group['policy']} [{group['enforcementLevel']}]"
-            if len(where) == 1:
-                lines.append(f"{head}: {_where(where[0]['urn'])}: {where[0]['reason']}")
-                continue
-            lines.append(f"{head}: {len(where)} places")
-            for w in where:
-                lines.append(f"      {_where(w['urn'])}: {w['reason']}")
-    lines.append("")
-    lines.append(f"Result: {verdict(result)}")
-    lines.append("")
-    return "\n".join(lines)
+def _mode(result: StackResult) -> str:
+    return "preview" if result.preview else "update"
 
 
 def verdict(result: StackResult) -> str:
     if result.error is not None:
-        return "ERROR (the stack could not be checked)"
+        return "ERROR"
     if result.mandatory:
-        text = f"FAIL ({len(result.mandatory)} mandatory violation(s))"
-    elif result.advisory:
-        text = f"PASS with {len(result.advisory)} advisory violation(s)"
-    else:
-        text = "PASS"
-    unevaluated = {d.policy for d in result.not_evaluated}
-    if unevaluated:
-        text += f"; {len(unevaluated)} policy(ies) not evaluated"
-    return text
+        return f"FAIL ({len(result.mandatory)} mandatory)"
+    return f"PASS ({len(result.advisory)} advisory)" if result.advisory else "PASS"
 
 
-def render_text(results: Iterable[StackResult]) -> str:
+def _summary(results: list[StackResult]) -> list[str]:
+    rows = [("stack", "mode", "resources", "policies", "mandatory", "advisory", "not evaluated", "seconds", "result")]
+    for r in results:
+        if r.analysis is None:
+            rows.append((r.stack, _mode(r), "-", "-", "-", "-", "-", f"{r.seconds:.1f}", verdict(r)))
+            continue
+        evaluated = sum(1 for p in r.analysis.policies if p.level != "disabled")
+        rows.append((r.stack, _mode(r), str(r.resource_count), str(evaluated), str(len(r.mandatory)),
+                     str(len(r.advisory)), str(len({d.policy for d in r.not_evaluated})), f"{r.seconds:.1f}",
+                     verdict(r)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [cell.rjust(width) for cell, width in zip(row[2:-1], widths[2:-1], strict=True)]
+        lines.append("  ".join([*cells, row[-1]]))
+    return lines
+
+
+def _finding_lines(f: Finding, verbose: bool) -> list[str]:
+    d = f.diagnostic
+    head = f"  {d.level:<9} {d.severity or '-':<8} {d.policy}: {_where(d.urn)}"
+    fix = f.fix.text if f.fix is not None else f.remediation or "(the policy gives none)"
+    if d.level != "mandatory" and not verbose:  # an advisory finding: one line with its fix
+        return [f"{head}; fix: {fix}"]
+    lines = [head, f"      {d.message}", f"      fix: {fix}"]
+    if verbose and f.fix is not None:
+        lines.append(f"      remediation: {f.remediation or '(the policy gives none)'}")
+    if verbose and d.urn:
+        lines.append(f"      urn: {d.urn}")
+    return lines
+
+
+def _details(result: StackResult) -> list[str]:
+    """Resources by type and every policy's status (``--verbose``)."""
+    assert result.analysis is not None
+    a = result.analysis
+    config = f" with {a.config_source}" if a.config_source else ""
+    lines = [f"  {result.resource_count} resources, policies of {a.pack} {a.version}{config}", "  resources by type:"]
+    width = max((len(str(n)) for n in result.resources_by_type.values()), default=1)
+    for type_, n in sorted(result.resources_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"    {n:>{width}}  {type_}")
+    lines.append("  policies:")
+    rows = _policy_rows(result)
+    name_w = max((len(r["name"]) for r in rows), default=10)
+    for r in rows:
+        bits = [f"{r['violations']} violation(s)"] if r["violations"] else []
+        bits += [f"not evaluated on {r['notEvaluated']}"] if r["notEvaluated"] else []
+        status = ", ".join(bits) if r["evaluated"] and bits else r["status"]
+        lines.append(f"    {r['enforcementLevel']:<9} {r['severity'] or '-':<8} {r['type']:<8} "
+                     f"{r['name']:<{name_w}}  {status}")
+    return lines
+
+
+def _not_evaluated_lines(result: StackResult, verbose: bool) -> list[str]:
+    groups = _not_evaluated_groups(result)
+    if not groups:
+        return []
+    head = "  not evaluated (a value was unknown, as in a preview: neither passed nor failed)"
+    if not verbose:
+        named = ", ".join(g["policy"] for g in groups) if len(groups) <= 5 else f"{len(groups)} policies"
+        return [f"{head}: {named}; --verbose shows where"]
+    lines = [f"{head}:"]
+    for group in groups:
+        for w in group["where"]:
+            lines.append(f"    {group['policy']} [{group['enforcementLevel']}]: {_where(w['urn'])}: {w['reason']}")
+    return lines
+
+
+def render_stack(result: StackResult, verbose: bool = False) -> list[str]:
+    """What needs attention in one stack (nothing for a clean one, unless ``verbose``)."""
+    head = f"{result.stack} ({_mode(result)})"
+    if result.error is not None or result.analysis is None:
+        return [f"{head}: ERROR, the stack could not be checked",
+                *(f"  {line}" for line in (result.error or "").splitlines())]
+    lines = _details(result) if verbose else []
+    if result.findings and verbose:
+        lines.append("  violations:")
+    for f in result.findings:
+        lines += _finding_lines(f, verbose)
+    lines += _not_evaluated_lines(result, verbose)
+    if result.secret_keys:
+        lines.append(f"  secure config, unknown offline (its value is never read): {', '.join(result.secret_keys)}; "
+                     "policies reading it are not evaluated")
+    if result.unchecked_keys:
+        lines.append(f"  type not checked offline (it depends on the secure value): {', '.join(result.unchecked_keys)}")
+    lines += [f"  warning: {w}" for w in result.config_warnings]
+    return [f"{head}: {verdict(result)}", *lines] if lines else []
+
+
+def _closing(results: list[StackResult]) -> str:
+    code = exit_code(results)
+    failed = [r.stack for r in results if r.exit_code == code]
+    if code == ERROR:
+        return f"exit 2: {', '.join(failed)} could not be checked"
+    if code == VIOLATIONS:
+        return f"exit 1: mandatory violations in {', '.join(failed)}"
+    return "exit 0: no mandatory violations"
+
+
+def render_text(results: Iterable[StackResult], verbose: bool = False) -> str:
     results = list(results)
-    text = "\n".join(render_stack(r) for r in results)
-    if len(results) > 1:
-        summary = ", ".join(f"{r.stack}: {verdict(r)}" for r in results)
-        text += f"\nOverall: exit {exit_code(results)} ({summary})\n"
-    return text
+    lines = _summary(results)
+    for r in results:
+        section = render_stack(r, verbose)
+        if section:
+            lines += ["", *section]
+    lines += ["", _closing(results)]
+    return "\n".join(lines) + "\n"

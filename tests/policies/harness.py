@@ -19,10 +19,10 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-def _opts() -> PolicyResourceOptions:
+def _opts(ignore_changes: Iterable[str] = ()) -> PolicyResourceOptions:
     return PolicyResourceOptions(
-        protect=False, ignore_changes=[], delete_before_replace=None, aliases=[], additional_secret_outputs=[],
-        custom_timeouts=None, parent=None,
+        protect=False, ignore_changes=list(ignore_changes), delete_before_replace=None, aliases=[],
+        additional_secret_outputs=[], custom_timeouts=None, parent=None,
     )
 
 
@@ -68,21 +68,24 @@ def urn(resource_type: str, name: str) -> str:
 
 
 def check_resource(policy: ResourceValidationPolicy, resource_type: str, props: Mapping[str, Any],
-                   name: str = "r", config: Mapping[str, Any] | None = None) -> Result:
+                   name: str = "r", config: Mapping[str, Any] | None = None,
+                   ignore_changes: Iterable[str] = ()) -> Result:
     args = ResourceValidationArgs(resource_type, unknown_checking_proxy(_floats(dict(props))), urn(resource_type, name),
-                                  name, _opts(), None, config or {})
+                                  name, _opts(ignore_changes), None, config or {})
     return _run(lambda report: policy.validate(args, report))
 
 
 @dataclass
 class Res:
-    """A resource of a stack fixture; ``deps`` maps a property to the names of the resources it came from."""
+    """A resource of a stack fixture; ``deps`` maps a property to the names of the resources it came from,
+    ``ignore_changes`` is its resource option of that name."""
 
     type: str
     name: str
     props: Mapping[str, Any]
     deps: Mapping[str, Iterable[str]] = field(default_factory=dict)
     parent: str | None = None
+    ignore_changes: Iterable[str] = ()
 
 
 def check_stack(policy: StackValidationPolicy, resources: Iterable[Res],
@@ -90,7 +93,7 @@ def check_stack(policy: StackValidationPolicy, resources: Iterable[Res],
     resources = list(resources)
     built = {
         r.name: PolicyResource(r.type, unknown_checking_proxy(_floats(dict(r.props))), urn(r.type, r.name), r.name,
-                               _opts(), None, None, [], {})
+                               _opts(r.ignore_changes), None, None, [], {})
         for r in resources
     }
     for r in resources:

@@ -281,3 +281,84 @@ def test_a_policy_that_raises_fails_the_run_naming_the_resource(tmp_path):
     rec = network()
     with pytest.raises(analyzer.AnalyzerError, match=r"Analyze failed on .*::bastion-ssh: UNKNOWN"):
         analyzer.analyze_recording(rec, pack, policy_config={})
+
+
+# ---- resource options and secret config, as the engine sends them ----------------------------------------
+
+
+OPTIONS_PROBE = """
+    import json
+    from pulumi_policy import (EnforcementLevel, PolicyPack, ResourceValidationPolicy, StackValidationPolicy)
+
+    def options(opts):
+        timeouts = opts.custom_timeouts
+        return {"protect": opts.protect, "ignoreChanges": list(opts.ignore_changes),
+                "deleteBeforeReplace": opts.delete_before_replace, "aliases": list(opts.aliases),
+                "additionalSecretOutputs": list(opts.additional_secret_outputs), "parent": opts.parent,
+                "timeouts": [timeouts.create_seconds, timeouts.update_seconds, timeouts.delete_seconds]}
+
+    def resource(args, report):
+        if args.name == "bastion":
+            report(json.dumps({"phase": "resource", **options(args.opts)}))
+
+    def stack(args, report):
+        for r in args.resources:
+            if r.name == "bastion":
+                report(json.dumps({"phase": "stack", **options(r.opts)}))
+
+    PolicyPack("probe", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+        ResourceValidationPolicy(name="resource-probe", description="probe", validate=resource),
+        StackValidationPolicy(name="stack-probe", description="probe", validate=stack)])
+"""
+
+
+def test_resource_options_reach_analyze_and_analyze_stack(tmp_path):
+    rec = network()
+    group = next(r for r in rec["resources"] if r["name"] == "bastion")
+    group["options"] = {"protect": True, "ignoreChanges": ["description", "tags"], "deleteBeforeReplace": False,
+                        "additionalSecretOutputs": ["arn"], "customTimeouts": {"create": 300.0, "delete": 60.0},
+                        "aliases": ["urn:pulumi:dev::container-platform::aws:ec2/securityGroup:SecurityGroup::old"]}
+    analysis = analyzer.analyze_recording(rec, make_pack(tmp_path, OPTIONS_PROBE), policy_config={})
+    seen = {m["phase"]: m for m in (json.loads(d.message) for d in analysis.diagnostics)}
+    expected = {"protect": True, "ignoreChanges": ["description", "tags"], "deleteBeforeReplace": False,
+                "aliases": [],  # only an alias matching the previous deployment; a new stack has none
+                "additionalSecretOutputs": ["arn"], "parent": root("dev"), "timeouts": [300.0, 0.0, 60.0]}
+    assert seen == {"resource": {"phase": "resource", **expected}, "stack": {"phase": "stack", **expected}}
+
+
+def test_unset_options_reach_the_pack_as_the_engine_leaves_them():
+    request = analyzer.analyze_request(analyzer.engine_view(network())[-1], {})
+    assert (request.options.protect, list(request.options.ignoreChanges)) == (False, [])
+    assert not request.options.deleteBeforeReplaceDefined and request.options.HasField("customTimeouts")
+
+
+class _Stub:
+    def __init__(self):
+        self.requests = []
+
+    def ConfigureStack(self, request, timeout):  # noqa: N802 - gRPC method name
+        self.requests.append(request)
+
+
+def test_configure_stack_names_the_secret_keys_and_the_provider_gets_secrets():
+    rec = network()
+    rec["config"] = {**rec["config"], "aws:secretKey": UNKNOWN}
+    rec["secretKeys"] = ["aws:secretKey"]
+    pack = analyzer.PolicyPackProcess(PACK, project=rec["project"], stack="dev", config=rec["config"],
+                                      dry_run=False, secret_keys=rec["secretKeys"])
+    pack.stub = _Stub()
+    pack.configure_stack()
+    (request,) = pack.stub.requests
+    assert list(request.config_secret_keys) == ["aws:secretKey"] and request.config["aws:secretKey"] == UNKNOWN
+    assert pack.matches(rec) and not pack.matches({**rec, "secretKeys": []})
+    provider = analyzer.engine_view(rec)[1]
+    assert provider.inputs["secretKey"] == {analyzer.SIG_KEY: analyzer.SECRET_SIG, "value": UNKNOWN}
+    assert provider.inputs["region"] == "eu-west-1"
+
+
+@pytest.mark.parametrize(("level", "reported"), [
+    (analyzer_pb2.REMEDIATE, "mandatory"), (analyzer_pb2.MANDATORY, "mandatory"), (analyzer_pb2.ADVISORY, "advisory")])
+def test_a_remediate_diagnostic_counts_as_mandatory(level, reported):
+    d = analyzer_pb2.AnalyzeDiagnostic(policyName="p", description="P.", message="P.\nbroken", enforcementLevel=level)
+    assert analyzer._diagnostic(d, "urn:x", "resource") == analyzer.Diagnostic(
+        policy="p", level=reported, severity="", urn="urn:x", message="broken", not_evaluated=False, phase="resource")

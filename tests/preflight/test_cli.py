@@ -8,6 +8,7 @@ The fixture's stacks: ``open`` (SSH from 0.0.0.0/0 and egress on the default gro
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -38,9 +39,13 @@ def test_mandatory_violations_exit_1_and_name_resource_and_policy(tmp_path):
         ("default-security-group-closed", "fixture-default"), ("no-public-ingress", "fixture-bastion-ssh")]
     assert report["exitCode"] == 1 and stack["exitCode"] == 1 and stack["summary"]["mandatory"] == 2
     assert stack["resources"]["byType"]["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] == 2
-    assert "FAIL (2 mandatory violation(s))" in proc.stdout
-    assert "[mandatory] no-public-ingress: fixture-bastion-ssh" in proc.stdout
-    assert "open: started (update)" in proc.stderr and "open: finished: 7 resources" in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1].split() == ["open", "update", "7", str(stack["summary"]["policiesEvaluated"]), "2", "2", "0",
+                                lines[1].split()[7], "FAIL", "(2", "mandatory)"], proc.stdout
+    assert "  mandatory high     no-public-ingress: fixture-bastion-ssh " \
+           "(aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule)" in lines
+    assert proc.stdout.endswith("\nexit 1: mandatory violations in open\n")
+    assert proc.stderr == "preflight: checking open as an update\n"
 
 
 def test_advisory_only_exits_0(tmp_path):
@@ -70,7 +75,9 @@ def test_preview_reports_not_evaluated_policies_apart(tmp_path):
 def test_missing_config_exits_2_with_one_clear_message(tmp_path):
     proc, report = preflight("--stack", "broken", tmp_path=tmp_path)
     assert proc.returncode == 2
-    assert "preflight-fixture:sshCidr" in proc.stderr
+    assert "  Pulumi.broken.yaml: Stack 'broken' is missing configuration value 'sshCidr'; set it in " \
+           "Pulumi.broken.yaml or declare a default in Pulumi.yaml" in proc.stdout.splitlines()
+    assert "sshCidr" not in proc.stderr  # one place: the report
     assert "Traceback" not in proc.stderr + proc.stdout
     assert report["stacks"][0]["exitCode"] == 2 and "sshCidr" in report["stacks"][0]["error"]
 
@@ -79,21 +86,32 @@ def test_program_error_exits_2_without_a_traceback(tmp_path):
     proc, _ = preflight("--stack", "typo", tmp_path=tmp_path)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "__main__.py:" in proc.stderr  # where in the program
-    assert "ValueError: '10.20.0.300/16' does not appear to be an IPv4 or IPv6 network" in proc.stderr
+    assert "__main__.py:" in proc.stdout  # where in the program
+    assert "ValueError: '10.20.0.300/16' does not appear to be an IPv4 or IPv6 network" in proc.stdout
 
 
 def test_all_runs_every_stack_and_the_worst_exit_code_wins(tmp_path):
-    proc, report = preflight("--all", tmp_path=tmp_path)
+    proc, report = preflight("--all", "--verbose", tmp_path=tmp_path)
     assert proc.returncode == 2, proc.stderr
     codes = {s["stack"]: s["exitCode"] for s in report["stacks"]}
     assert codes == {"broken": 2, "closed": 0, "open": 1, "typo": 2}
     lines = proc.stderr.splitlines()
-    started = [i for i, line in enumerate(lines) if line.endswith(": started (update)")]
-    ended = [i for i, line in enumerate(lines) if ": finished: " in line or ": error after " in line]
-    assert len(started) == len(ended) == 4, proc.stderr
-    assert max(started) < min(ended), f"stacks ran one after another:\n{proc.stderr}"  # side by side
-    assert "Overall: exit 2" in proc.stdout
+    started = {line.split(":")[0]: i for i, line in enumerate(lines) if line.endswith(": started (update)")}
+    ended = {line.split(":")[0]: i for i, line in enumerate(lines)
+             if ": finished after " in line or ": error after " in line}
+    assert set(started) == set(ended) == set(codes), proc.stderr
+    # Side by side: the stacks that get as far as running their program all start before any of them ends (broken
+    # stops at once, reading its stack file).
+    running = ("closed", "open", "typo")
+    assert max(started[s] for s in running) < min(ended[s] for s in running), \
+        f"stacks ran one after another:\n{proc.stderr}"
+    assert proc.stdout.endswith("\nexit 2: broken, typo could not be checked\n")
+    # No line is printed twice: errors are in the report only.
+    assert lines[0] == "preflight: checking broken, closed, open, typo as an update, side by side"
+    assert not set(proc.stdout.splitlines()) & set(lines)
+    for stack in report["stacks"]:
+        for line in (stack["error"] or "").splitlines():
+            assert (proc.stdout + proc.stderr).count(line) == 1, line
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -129,3 +147,78 @@ def test_clean_error_points_at_the_program_not_the_machinery():
     ])
     assert clean_error("Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)\n", REPO) == (
         "Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)")
+
+
+def test_json_violations_say_what_where_and_how_to_fix(tmp_path):
+    proc, report = preflight("--stack", "open", tmp_path=tmp_path)
+    (stack,) = report["stacks"]
+    rule = next(v for v in stack["violations"] if v["policy"] == "no-public-ingress")
+    assert (rule["resourceType"], rule["resourceName"]) == (
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "fixture-bastion-ssh")
+    assert rule["remediation"] and rule["remediation"] in proc.stdout  # no hints file: the remediation is the fix
+    assert (rule["stackKey"], rule["fix"]) == (None, None)
+    assert stack["stackFile"] == "Pulumi.open.yaml" and set(stack["outputs"]) == {"vpcId"}
+    assert stack["outputs"]["vpcId"].startswith("vpc-") and stack["secretOutputs"] == []
+
+
+def test_preview_never_reports_an_unevaluated_policy_as_passing(tmp_path):
+    proc, report = preflight("--stack", "closed", "--preview", "--verbose", tmp_path=tmp_path)
+    (stack,) = report["stacks"]
+    rows = {p["name"]: p for p in stack["policies"]}
+    assert rows["no-public-ingress"]["status"] == "not evaluated"
+    assert all(p["status"] != "pass" for p in stack["policies"] if p["notEvaluated"])
+    line = next(x for x in proc.stdout.splitlines() if " no-public-ingress " in x and "stack" in x)
+    assert line.rstrip().endswith("not evaluated on 1") and "pass" not in line
+    assert "no-public-ingress [mandatory]: stack-wide: string value at .cidrIpv4 can't be known during preview" \
+        in proc.stdout
+
+
+def test_remediate_is_reported_as_mandatory(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for item in PACK.iterdir():
+        if item.name != "config":
+            (pack / item.name).symlink_to(item)
+    (pack / "config").mkdir()
+    (pack / "config" / "open.json").write_text('{"no-public-ingress": "remediate"}')
+    proc, report = preflight("--stack", "open", "--policy-pack", str(pack), tmp_path=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (stack,) = report["stacks"]
+    row = next(p for p in stack["policies"] if p["name"] == "no-public-ingress")
+    assert row["enforcementLevel"] == "remediate"
+    assert [v["enforcementLevel"] for v in stack["violations"] if v["policy"] == "no-public-ingress"] == ["mandatory"]
+
+
+def test_secure_config_runs_to_a_report_and_is_listed(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "Pulumi.closed.yaml").write_text(
+        "config:\n  preflight-fixture:sshCidr: 10.20.0.0/16\n  aws:secretKey:\n    secure: AAABAciphertext\n")
+    out = tmp_path / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "preflight", "--project-dir", str(project), "--policy-pack",
+                           str(PACK), "--stack", "closed", "--json", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (stack,) = json.loads(out.read_text())["stacks"]
+    assert stack["secureConfig"] == ["aws:secretKey"] and stack["error"] is None
+    assert "secure config, unknown offline (its value is never read): aws:secretKey" in proc.stdout
+    assert "AAABAciphertext" not in proc.stdout + proc.stderr + out.read_text()
+
+
+def test_without_its_dependencies_the_preflight_says_so_in_one_line():
+    # -S: no site-packages, as a Python without the project's virtualenv.
+    proc = subprocess.run([sys.executable, "-S", "-m", "preflight", "--all"], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert "make preflight" in proc.stderr and "lacks the module" in proc.stderr
+
+
+def test_a_recorder_that_dies_is_an_error_with_its_exit_code(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    (project / "__main__.py").write_text("import os\nos._exit(3)\n")
+    proc = subprocess.run([sys.executable, "-m", "preflight", "--project-dir", str(project), "--policy-pack",
+                           str(PACK), "--stack", "closed"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "closed (update): ERROR, the stack could not be checked\n  the recorder crashed (exit 3):" in proc.stdout

@@ -8,17 +8,22 @@ import sys
 
 import pytest
 
-from tests.preflight.recordings import REPO
+from preflight import analyzer
+from tests.preflight.recordings import PACK, REPO
 
 STACKS = {"dev", "staging", "prod"}
 
 
 def run_all(tmp_path_factory, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict]:
-    out = tmp_path_factory.mktemp("preflight") / "report.json"
-    proc = subprocess.run([sys.executable, "-m", "preflight", "--all", "--json", str(out), *extra],
+    work = tmp_path_factory.mktemp("preflight")
+    out = work / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "preflight", "--all", "--json", str(out),
+                           "--keep-recordings", str(work / "recordings"), *extra],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert out.exists(), proc.stdout + proc.stderr
-    return proc, json.loads(out.read_text())
+    report = json.loads(out.read_text())
+    report["recordings"] = work / "recordings"
+    return proc, report
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +62,50 @@ def test_preview_lists_what_it_could_not_evaluate(preview):
     # A preview of a new stack cannot know ids and ARNs: some policies must say so, per stack.
     empty = [s["stack"] for s in report["stacks"] if not s["notEvaluated"]]
     assert empty == [], f"no not-evaluated policy reported for {empty}"
+
+
+SCALED = "ecs-scaled-service-ignores-desired-count"
+
+
+def test_a_service_that_stops_ignoring_desired_count_is_caught(update):
+    _, report = update
+    recording = json.loads((report["recordings"] / "dev.json").read_text())
+    services = [r for r in recording["resources"] if r["type"] == "aws:ecs/service:Service"]
+    assert services and all(s["options"]["ignoreChanges"] == ["desiredCount"] for s in services)
+    dev = next(s for s in report["stacks"] if s["stack"] == "dev")
+    row = next(p for p in dev["policies"] if p["name"] == SCALED)
+    assert (row["violations"], row["notApplicable"], row["enforcementLevel"]) == (0, 0, "mandatory")
+
+    # The program without ignore_changes=["desiredCount"] on one service: what the engine would then be sent.
+    services[0]["options"]["ignoreChanges"] = []
+    analysis = analyzer.analyze_recording(recording, PACK)
+    found = [d for d in analysis.violations if d.policy == SCALED]
+    assert [(d.urn, d.level) for d in found] == [(services[0]["urn"], "mandatory")], analysis.violations
+
+
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_a_clean_run_fits_on_one_screen(mode, request):
+    proc, _ = request.getfixturevalue(mode)
+    lines = proc.stdout.splitlines() + proc.stderr.splitlines()
+    assert len(lines) <= 50, "\n".join(lines)
+    assert not set(proc.stdout.splitlines()) & set(proc.stderr.splitlines())
+
+
+def test_violations_name_the_stack_key_that_controls_them(update):
+    _, report = update
+    dev = next(s for s in report["stacks"] if s["stack"] == "dev")
+    fixes = {(v["policy"], v["resourceName"]): (v["stackKey"], v["fix"]) for v in dev["violations"]}
+    assert fixes[("alb-access-logs", "alb")] == (
+        "container-platform:albAccessLogs", "Pulumi.dev.yaml: set container-platform:albAccessLogs: true")
+    assert fixes[("ecs-read-only-root-filesystem", "web")] == (
+        "container-platform:services[web].readOnlyRootFilesystem",
+        "Pulumi.dev.yaml: set container-platform:services[web].readOnlyRootFilesystem: true")
+    assert all(v["remediation"] for v in dev["violations"])
+
+
+def test_each_stack_reports_its_outputs(update, preview):
+    for _, report in (update, preview):
+        for stack in report["stacks"]:
+            assert {"vpcId", "albDnsName", "services"} <= set(stack["outputs"]), stack["stack"]
+    dev = next(s for s in update[1]["stacks"] if s["stack"] == "dev")
+    assert dev["outputs"]["region"] == "eu-west-1" and set(dev["outputs"]["services"]) == {"web", "api"}

@@ -128,8 +128,8 @@ def test_the_preflights_own_python_cannot_run_that_program(own_venv, tmp_path):
         "  options:\n    toolchain: pip\n    virtualenv: venv\n", ""))
     proc, _ = preflight(bare, "--stack", "dev", pack=PACK)
     assert proc.returncode == 2
-    assert "ModuleNotFoundError: No module named 'fixture_tags'" in proc.stderr
-    assert "the program ran with the preflight's own Python" in proc.stderr
+    assert "ModuleNotFoundError: No module named 'fixture_tags'" in proc.stdout
+    assert "the program ran with the preflight's own Python" in proc.stdout
 
 
 def test_a_failing_pip_install_is_reported_with_pips_last_lines(tmp_path):
@@ -140,8 +140,8 @@ def test_a_failing_pip_install_is_reported_with_pips_last_lines(tmp_path):
     assert proc.returncode == 2 and report["exitCode"] == 2
     assert "pip install --quiet -r requirements.txt" in stack_of(report, "dev")["error"]
     assert "creating the virtualenv venv (pip) for project: `python -m pip install --quiet -r requirements.txt` " \
-           "exited with 1; its last lines:" in proc.stderr
-    assert "no-such-package" in proc.stderr.split("its last lines:", 1)[1]
+           "exited with 1; its last lines:" in proc.stdout
+    assert "no-such-package" in proc.stdout.split("its last lines:", 1)[1]
 
 
 # ---- (2) data sources ----------------------------------------------------------------------------------------------

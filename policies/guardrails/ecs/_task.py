@@ -21,6 +21,7 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 CLUSTER = "aws:ecs/cluster:Cluster"
 TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
 SCALING_TARGET = "aws:appautoscaling/target:Target"
+DESIRED_COUNT_DIMENSION = "ecs:service:DesiredCount"
 
 FARGATE_CAPACITY_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
 
@@ -148,3 +149,34 @@ def _json_type(value: Any) -> str:
     if value is None:
         return "null"
     return "number"
+
+
+def _cluster_name(reference: Any) -> str | None:
+    """A cluster's name from a service's known ``cluster`` input (a name or a cluster ARN)."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    return reference.rsplit(":cluster/", 1)[-1] if ":cluster/" in reference else reference
+
+
+def scales(target: PolicyResource, service: PolicyResource) -> bool:
+    """Whether an Application Auto Scaling target scales ``service``'s desired count.
+
+    The target's ``resourceId`` reads ``service/<cluster name>/<service name>``. In the stack it is computed from the
+    service (a property dependency, which holds in a preview when both names are unknown), or, as a literal, names
+    the service's known name (and its cluster, when the service's cluster is known too). A target of another
+    namespace or dimension scales something else.
+    """
+    if known(target.props, "serviceNamespace") not in (None, "ecs"):
+        return False
+    if known(target.props, "scalableDimension") not in (None, DESIRED_COUNT_DIMENSION):
+        return False
+    if any(d.urn == service.urn for d in deps(target, "resourceId")):
+        return True
+    resource_id, name = known(target.props, "resourceId"), known(service.props, "name")
+    if not isinstance(resource_id, str) or not isinstance(name, str) or not name:
+        return False
+    parts = resource_id.split("/")
+    if len(parts) != 3 or parts[0] != "service" or parts[2] != name:
+        return False
+    cluster = _cluster_name(known(service.props, "cluster"))
+    return cluster is None or cluster == parts[1]

@@ -36,9 +36,9 @@ from functools import partial
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, deps, known
+from guardrails._graph import by_type, declared
 from guardrails.base import as_int, as_list, stack_policy
-from guardrails.ecs._task import SCALING_TARGET, SERVICE, uses_rolling_update
+from guardrails.ecs._task import SCALING_TARGET, SERVICE, scales, uses_rolling_update
 
 DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
 DEFAULT_MAXIMUM_PERCENT = 200
@@ -60,26 +60,13 @@ def deadlocks(count: int, minimum_percent: int, maximum_percent: int) -> bool:
     return count > 0 and may_run(count, maximum_percent) <= keeps_running(count, minimum_percent)
 
 
-def _scales(target: PolicyResource, service: PolicyResource) -> bool:
-    """Whether an Application Auto Scaling target scales ``service``'s desired count."""
-    if known(target.props, "serviceNamespace") not in (None, "ecs"):
-        return False
-    if any(d.urn == service.urn for d in deps(target, "resourceId")):
-        return True
-    resource_id, name = known(target.props, "resourceId"), known(service.props, "name")
-    return (
-        isinstance(resource_id, str) and isinstance(name, str) and bool(name)
-        and resource_id.startswith("service/") and resource_id.endswith(f"/{name}")
-    )
-
-
 def _counts(service: PolicyResource, resources: list[PolicyResource]) -> Iterator[tuple[int, str]]:
     """(task count, where it comes from) for every count the service may be deployed at."""
     desired = as_int(declared(service, "desiredCount"))
     if desired is not None:
         yield desired, f"desiredCount {desired}"
     for target in by_type(resources, SCALING_TARGET):
-        if not _scales(target, service):
+        if not scales(target, service):
             continue
         low, high = as_int(target.props.get("minCapacity")), as_int(target.props.get("maxCapacity"))
         if low is None:
