@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, network
+from areas import ecs, events, network
 from components.shared.context import PlatformContext
 
 try:
@@ -33,6 +33,7 @@ if len(zones) < config.network.az_count:
 
 vpc = network.build(config, context, zones, on_aws)
 platform = ecs.build(config, context, vpc, on_aws)
+tasks = events.build(config, context, vpc, platform, on_aws)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
 pulumi.export("region", config.region)
@@ -58,4 +59,31 @@ pulumi.export("services", {
         "repositoryUrl": svc.repository_url,
     }
     for name, svc in platform.services.items()
+})
+pulumi.export("pipelines", {
+    name: {
+        "bucketName": p.bucket_name,
+        "tableName": p.table_name,
+        "ruleArn": p.rule_arn,
+        "deadLetterQueueUrl": p.dead_letter_queue_url,
+        "taskDefinitionArn": p.task_definition_arn,
+        "logGroupName": p.log_group_name,
+    }
+    for name, p in tasks.pipelines.items()
+})
+pulumi.export("scheduledTasks", {
+    name: {"ruleArn": t.rule_arn, "deadLetterQueueUrl": t.dead_letter_queue_url,
+           "taskDefinitionArn": t.task_definition_arn, "logGroupName": t.log_group_name}
+    for name, t in tasks.scheduled_tasks.items()
+})
+pulumi.export("workers", {
+    name: {
+        "queueUrl": w.queue_url,
+        "queueArn": w.queue_arn,
+        "deadLetterQueueUrl": w.dead_letter_queue_url,
+        "serviceName": w.service_name,
+        "taskDefinitionArn": w.task_definition_arn,
+        "logGroupName": w.log_group_name,
+    }
+    for name, w in tasks.workers.items()
 })

@@ -6,6 +6,7 @@ import pulumi
 
 from components.network.endpoints import ECS_SERVICES, EXEC_SERVICES
 from components.network.vpc import Vpc, VpcArgs
+from components.queue.worker import QUEUE_SERVICES
 from components.shared.context import PlatformContext
 from settings import Settings
 
@@ -17,7 +18,14 @@ def interface_endpoints(config: Settings) -> tuple[str, ...]:
     needed = list(ECS_SERVICES)
     if any(s.enable_execute_command for s in config.services):
         needed += EXEC_SERVICES
+    if config.workers:
+        needed += QUEUE_SERVICES
     return tuple(needed)
+
+
+def gateway_endpoints(config: Settings) -> tuple[str, ...]:
+    """Gateway endpoints besides S3's: DynamoDB for the pipelines' tables (free, and no NAT traffic)."""
+    return ("dynamodb",) if config.pipelines else ()
 
 
 def build(config: Settings, context: PlatformContext, zones: list[str], opts: pulumi.ResourceOptions) -> Vpc:
@@ -30,6 +38,7 @@ def build(config: Settings, context: PlatformContext, zones: list[str], opts: pu
             nat_strategy=config.network.nat_strategy,
             flow_logs=config.network.flow_logs,
             interface_endpoints=interface_endpoints(config),
+            gateway_endpoints=gateway_endpoints(config),
         ),
         opts=opts,
     )

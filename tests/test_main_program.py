@@ -170,13 +170,17 @@ def test_a_private_only_stack_reaches_aws_through_endpoints_from_every_workload(
                 for r in rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                 if r.inputs["securityGroupId"] == endpoint_sg.id}
     workload_sgs = {r.urn for r in rec.by_type("aws:ec2/securityGroup:SecurityGroup")
-                    if r.name in ("capacity-sg", "api-sg")}
+                    if r.name in ("capacity-sg", "api-sg", "ingest-sg", "cleanup-sg", "jobs-sg")}
     assert admitted == workload_sgs
+    assert {e.inputs["serviceName"].rsplit(".", 1)[-1] for e in endpoints} >= {"sqs"}  # the workers' queues
 
 
 def test_stacks_with_nat_build_no_interface_endpoints():
     rec = record(program, stack="prod", config=stack_config("prod"))
-    assert [r.inputs["vpcEndpointType"] for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")] == ["Gateway"]
+    endpoints = rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert [r.inputs["vpcEndpointType"] for r in endpoints] == ["Gateway", "Gateway"]
+    # S3's, and DynamoDB's for the pipelines' tables
+    assert {r.inputs["serviceName"].rsplit(".", 1)[-1] for r in endpoints} == {"s3", "dynamodb"}
 
 
 def test_exec_adds_the_ssm_messages_endpoint_only_when_a_service_uses_it():
