@@ -193,3 +193,56 @@ def test_exec_adds_the_ssm_messages_endpoint_only_when_a_service_uses_it():
     with_exec = settings.load("dev", stack_config("dev", natStrategy="none", services=json.dumps(services)))
     assert "ssmmessages" in interface_endpoints(with_exec)
     assert interface_endpoints(settings.load("dev", stack_config("dev"))) == ()
+
+
+# ---- pipelines, scheduled tasks, workers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_exports_the_pipelines_and_workers_of_every_stack(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack))
+    expected = settings.load(stack, stack_config(stack))
+    out = rec.outputs
+
+    def one_with(resource_type: str, attr: str, value: str):
+        found = [r for r in rec.by_type(resource_type) if r.outputs.get(attr) == value]
+        assert len(found) == 1, f"{stack}: {resource_type} with {attr} {value!r}: {[r.urn for r in found]}"
+        return found[0]
+
+    assert set(out["pipelines"]) == {p.name for p in expected.pipelines} == {"ingest"}, stack
+    for name, exported in out["pipelines"].items():
+        bucket = one_with("aws:s3/bucket:Bucket", "bucket", exported["bucketName"])
+        table = one_with("aws:dynamodb/table:Table", "name", exported["tableName"])
+        rule = one_with("aws:cloudwatch/eventRule:EventRule", "arn", exported["ruleArn"])
+        one_with("aws:sqs/queue:Queue", "url", exported["deadLetterQueueUrl"])
+        for r in (bucket, table, rule):
+            assert f"platform:events:ObjectPipeline::{name}" in r.parent, r.urn
+    assert set(out["workers"]) == {w.name for w in expected.workers} == {"jobs"}, stack
+    for name, exported in out["workers"].items():
+        queue = one_with("aws:sqs/queue:Queue", "url", exported["queueUrl"])
+        assert queue.outputs["arn"] == exported["queueArn"], queue.urn
+        assert f"platform:queue:QueueWorker::{name}" in queue.parent, queue.urn
+        one_with("aws:ecs/service:Service", "name", exported["serviceName"])
+    assert set(out["scheduledTasks"]) == {t.name for t in expected.scheduled_tasks}, stack
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pipeline_and_worker_tasks_start_after_the_capacity_providers_are_associated(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack))
+    [association] = rec.by_type(ASSOCIATION)
+    starters = [*rec.by_type("aws:cloudwatch/eventTarget:EventTarget"),
+                *[s for s in rec.by_type(SERVICE) if "QueueWorker" in s.parent]]
+    assert starters
+    for r in starters:
+        assert association.urn in r.dependencies, r.urn
+
+
+def test_pipelines_get_a_dynamodb_gateway_endpoint_only_when_there_are_some():
+    from areas.network import gateway_endpoints, interface_endpoints
+
+    assert gateway_endpoints(settings.load("dev", stack_config("dev"))) == ("dynamodb",)
+    assert gateway_endpoints(settings.load("dev", stack_config("dev", pipelines="[]"))) == ()
+    private = settings.load("dev", stack_config("dev", natStrategy="none"))
+    assert "sqs" in interface_endpoints(private)
+    assert "sqs" not in interface_endpoints(settings.load("dev", stack_config("dev", natStrategy="none",
+                                                                                 workers="[]")))
