@@ -184,6 +184,8 @@ def _computed(type_: str, args: pulumi_mocks.MockResourceArgs, rid: str, region:
     elif type_ == "aws:cloudwatch/eventRule:EventRule":
         arn = f"arn:aws:events:{region}:{acct}:rule/{name}"
         out["name"] = name
+    elif type_ == "aws:cloudwatch/eventTarget:EventTarget":
+        arn = args.inputs.get("arn", "")  # an input: what the target invokes (a cluster, a queue, a function)
     elif type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
         arn = f"arn:aws:cloudwatch:{region}:{acct}:alarm:{name}"
     elif type_ == "aws:appautoscaling/policy:Policy":
