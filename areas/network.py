@@ -19,7 +19,7 @@ def interface_endpoints(config: Settings) -> tuple[str, ...]:
     if any(s.enable_execute_command for s in config.services):
         needed += EXEC_SERVICES
     if config.workers:
-        needed += QUEUE_SERVICES
+        needed += [s for s in QUEUE_SERVICES if s not in needed]
     return tuple(needed)
 
 
