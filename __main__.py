@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, eks, network, storage
+from areas import ecs, eks, events, network, storage
 from components.shared.context import PlatformContext
 
 try:
@@ -37,6 +37,7 @@ if config.eks.enabled:
 vpc = network.build(config, context, zones, on_aws)
 storage_area = storage.build(config, context, vpc, on_aws)
 platform = ecs.build(config, context, vpc, storage_area, on_aws)
+tasks = events.build(config, context, vpc, platform, on_aws)
 kubernetes = eks.build(config, context, vpc, on_aws)
 
 # The stack's contract for other projects (StackReference): documented in README.md.
@@ -67,6 +68,33 @@ pulumi.export("services", {
 pulumi.export("repositoryUrls", storage_area.repositories.repository_urls if storage_area.repositories else {})
 pulumi.export("fileSystemIds", {name: fs.file_system_id for name, fs in storage_area.file_systems.items()})
 pulumi.export("accessPointIds", {name: fs.access_point_ids for name, fs in storage_area.file_systems.items()})
+pulumi.export("pipelines", {
+    name: {
+        "bucketName": p.bucket_name,
+        "tableName": p.table_name,
+        "ruleArn": p.rule_arn,
+        "deadLetterQueueUrl": p.dead_letter_queue_url,
+        "taskDefinitionArn": p.task_definition_arn,
+        "logGroupName": p.log_group_name,
+    }
+    for name, p in tasks.pipelines.items()
+})
+pulumi.export("scheduledTasks", {
+    name: {"ruleArn": t.rule_arn, "deadLetterQueueUrl": t.dead_letter_queue_url,
+           "taskDefinitionArn": t.task_definition_arn, "logGroupName": t.log_group_name}
+    for name, t in tasks.scheduled_tasks.items()
+})
+pulumi.export("workers", {
+    name: {
+        "queueUrl": w.queue_url,
+        "queueArn": w.queue_arn,
+        "deadLetterQueueUrl": w.dead_letter_queue_url,
+        "serviceName": w.service_name,
+        "taskDefinitionArn": w.task_definition_arn,
+        "logGroupName": w.log_group_name,
+    }
+    for name, w in tasks.workers.items()
+})
 if kubernetes is not None:
     pulumi.export("eksClusterName", kubernetes.cluster.cluster_name)
     pulumi.export("eksClusterEndpoint", kubernetes.cluster.endpoint)

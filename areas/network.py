@@ -6,6 +6,7 @@ import pulumi
 
 from components.network.endpoints import ECS_SERVICES, EKS_SERVICES, EXEC_SERVICES, FSBP_SERVICES
 from components.network.vpc import Vpc, VpcArgs
+from components.queue.worker import QUEUE_SERVICES
 from components.shared.context import PlatformContext
 from settings import Settings
 
@@ -22,7 +23,14 @@ def interface_endpoints(config: Settings) -> tuple[str, ...]:
         needed += FSBP_SERVICES
     if config.eks.enabled:
         needed += EKS_SERVICES
+    if config.workers:
+        needed += QUEUE_SERVICES
     return tuple(dict.fromkeys(needed))  # each once, in order
+
+
+def gateway_endpoints(config: Settings) -> tuple[str, ...]:
+    """Gateway endpoints besides S3's: DynamoDB for the pipelines' tables (free, and no NAT traffic)."""
+    return ("dynamodb",) if config.pipelines else ()
 
 
 def build(config: Settings, context: PlatformContext, zones: list[str], opts: pulumi.ResourceOptions) -> Vpc:
@@ -36,6 +44,7 @@ def build(config: Settings, context: PlatformContext, zones: list[str], opts: pu
             flow_logs=config.network.flow_logs,
             interface_endpoints=interface_endpoints(config),
             kubernetes_subnet_tags=config.eks.enabled,
+            gateway_endpoints=gateway_endpoints(config),
         ),
         opts=opts,
     )

@@ -207,6 +207,15 @@ def _computed(type_: str, args: pulumi_mocks.MockResourceArgs, rid: str, region:
     elif type_ == "aws:cloudwatch/eventRule:EventRule":
         arn = f"arn:aws:events:{region}:{acct}:rule/{name}"
         out["name"] = name
+    elif type_ == "aws:cloudwatch/eventTarget:EventTarget":
+        arn = args.inputs.get("arn", "")  # an input: what the target invokes (a cluster, a queue, a function)
+    elif type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+        arn = f"arn:aws:cloudwatch:{region}:{acct}:alarm:{name}"
+    elif type_ == "aws:appautoscaling/policy:Policy":
+        uuid = "-".join((h[:8], h[8:12], h[12:16], _hex(_urn(args), "p", length=4), _hex(_urn(args), "q", length=12)))
+        arn = (f"arn:aws:autoscaling:{region}:{acct}:scalingPolicy:{uuid}:resource/"
+               f"{args.inputs.get('serviceNamespace', 'ecs')}/{args.inputs.get('resourceId', '')}:policyName/{name}")
+        out["name"] = name
     out["arn"] = arn
     return out
 

@@ -1,10 +1,10 @@
 """The stack's configuration, read once into frozen, typed settings.
 
 Every key of the project's namespace is declared in one area module (``network``, ``alb``, ``capacity``,
-``services``, ``general``, ``eks``) with its type, default, description and check, and in ``Pulumi.yaml`` (a test
-keeps the two equal). A bad value raises ``ConfigError`` with one message that names the stack file, the key and what is
-allowed, e.g. ``Pulumi.prod.yaml: container-platform:azCount must be 2..6 (got 1)``. ``__main__.py`` turns it into
-``pulumi.RunError`` before any resource is registered.
+``services``, ``general``, ``storage``, ``events``, ``workers``, ``eks``) with its type, default, description and
+check, and in ``Pulumi.yaml`` (a test keeps the two equal). A bad value raises ``ConfigError`` with one message that
+names the stack file, the key and what is allowed, e.g. ``Pulumi.prod.yaml: container-platform:azCount must be
+2..6 (got 1)``. ``__main__.py`` turns it into ``pulumi.RunError`` before any resource is registered.
 """
 
 from __future__ import annotations
@@ -15,19 +15,22 @@ from dataclasses import dataclass
 
 from components.ecs.roles import Grant
 from components.ecs.service import rolling_update_deadlocks
-from settings import alb, aws, capacity, eks, general, network, services, storage
+from settings import alb, aws, capacity, eks, events, general, network, services, storage, workers
 from settings.alb import AlbSettings
 from settings.capacity import CapacitySettings
 from settings.eks import EksSettings, NodeGroupSettings
+from settings.events import PipelineSettings, ScheduledTaskSettings
 from settings.network import NetworkSettings
 from settings.schema import PROJECT, SECRET_UNKNOWN, TYPES, ConfigError, Key, Reader
 from settings.services import ServiceSettings
 from settings.storage import StorageSettings
+from settings.tasks import names_distinct_across
+from settings.workers import WorkerSettings
 
 __all__ = [
     "PROJECT", "SCHEMA", "SECRET_UNKNOWN", "TYPES", "AlbSettings", "CapacitySettings", "ConfigError", "EksSettings",
-    "Grant", "Key", "NetworkSettings", "NodeGroupSettings", "ServiceSettings", "Settings", "StorageSettings", "load",
-    "raw_config",
+    "Grant", "Key", "NetworkSettings", "NodeGroupSettings", "PipelineSettings", "ScheduledTaskSettings",
+    "ServiceSettings", "Settings", "StorageSettings", "WorkerSettings", "load", "raw_config",
     "rolling_update_deadlocks",
 ]
 
@@ -46,6 +49,9 @@ class Settings:
     services: tuple[ServiceSettings, ...]
     eks: EksSettings
     storage: StorageSettings
+    pipelines: tuple[PipelineSettings, ...] = ()
+    scheduled_tasks: tuple[ScheduledTaskSettings, ...] = ()
+    workers: tuple[WorkerSettings, ...] = ()
 
 
 #: Stack names become part of physical names (ECR repositories ``<stack>/<service>`` take lowercase only, task
@@ -54,7 +60,7 @@ _STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 
 #: Every key of the project's namespace, area by area.
 SCHEMA: tuple[Key, ...] = (*network.KEYS, *general.KEYS, *alb.KEYS, *capacity.KEYS, *services.KEYS,
-                           *storage.KEYS, *eks.KEYS)
+                           *storage.KEYS, *events.KEYS, *workers.KEYS, *eks.KEYS)
 
 
 def load(stack: str, raw: Mapping[str, str]) -> Settings:
@@ -72,13 +78,21 @@ def load(stack: str, raw: Mapping[str, str]) -> Settings:
                           region or None)
     v = {k.name: reader.parse(k) for k in SCHEMA}
     service_settings = services.read(reader, v, partition)
-    return Settings(
+    config = Settings(
         stack=stack, region=region, partition=partition, network=network.read(v),
         log_retention_days=v["logRetentionDays"], protect=v["protect"], tags=dict(v["tags"]),
         alb=alb.read(reader, v, region, partition), capacity=capacity.read(reader, v),
         services=service_settings, storage=storage.read(reader, v, service_settings),
         eks=eks.read(reader, v, partition),
+        pipelines=events.read_pipelines(reader, v), scheduled_tasks=events.read_scheduled_tasks(reader, v, partition),
+        workers=workers.read(reader, v),
     )
+    # Their log groups (/platform/<stack>/<name>) and task families (<stack>-<name>) share one namespace.
+    names_distinct_across(reader, {"services": [x.name for x in config.services],
+                                   events.PIPELINES: [x.name for x in config.pipelines],
+                                   events.SCHEDULED_TASKS: [x.name for x in config.scheduled_tasks],
+                                   workers.WORKERS: [x.name for x in config.workers]})
+    return config
 
 
 def raw_config() -> dict[str, str]:

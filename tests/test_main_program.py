@@ -171,13 +171,17 @@ def test_a_private_only_stack_reaches_aws_through_endpoints_from_every_workload(
                 for r in rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                 if r.inputs["securityGroupId"] == endpoint_sg.id}
     workload_sgs = {r.urn for r in rec.by_type("aws:ec2/securityGroup:SecurityGroup")
-                    if r.name in ("capacity-sg", "api-sg")}
+                    if r.name in ("capacity-sg", "api-sg", "ingest-sg", "cleanup-sg", "jobs-sg")}
     assert admitted == workload_sgs
+    assert {e.inputs["serviceName"].rsplit(".", 1)[-1] for e in endpoints} >= {"sqs"}  # the workers' queues
 
 
 def test_stacks_with_nat_build_no_interface_endpoints_unless_asked():
     rec = record(program, stack="staging", config=stack_config("staging"))
-    assert [r.inputs["vpcEndpointType"] for r in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")] == ["Gateway"]
+    endpoints = rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert [r.inputs["vpcEndpointType"] for r in endpoints] == ["Gateway", "Gateway"]
+    # S3's, and DynamoDB's for the pipelines' tables
+    assert {r.inputs["serviceName"].rsplit(".", 1)[-1] for r in endpoints} == {"s3", "dynamodb"}
 
 
 def test_exec_adds_the_ssm_messages_endpoint_only_when_a_service_uses_it():
@@ -269,7 +273,7 @@ def test_an_ec2_and_a_fargate_service_share_one_volume(stack: str):
     targets = rec.by_type(MOUNT_TARGET)
     private = set(rec.outputs["privateSubnetIds"])
     assert sorted(t.inputs["subnetId"] for t in targets) == sorted(private)
-    for service in rec.by_type(SERVICE):
+    for service in (r for r in rec.by_type(SERVICE) if r.name in ("web", "api")):  # the services that mount it
         assert {t.urn for t in targets} <= set(service.dependencies), service.urn
 
 
@@ -301,8 +305,62 @@ def test_efs_needs_no_endpoint_without_nat():
     from components.network.endpoints import ECS_SERVICES
 
     config = stack_config("dev", natStrategy="none")
-    assert interface_endpoints(settings.load("dev", config)) == ECS_SERVICES
+    assert "elasticfilesystem" not in interface_endpoints(settings.load("dev", config))
+    assert set(interface_endpoints(settings.load("dev", config))) == {*ECS_SERVICES, "sqs"}  # sqs: the worker
     rec = record(program, stack="dev", config=config)
     assert len(rec.by_type(MOUNT_TARGET)) == 2
     services = {e.inputs["serviceName"].rsplit(".", 1)[-1] for e in rec.by_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
     assert "elasticfilesystem" not in services
+
+
+# ---- pipelines, scheduled tasks, workers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_exports_the_pipelines_and_workers_of_every_stack(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack))
+    expected = settings.load(stack, stack_config(stack))
+    out = rec.outputs
+
+    def one_with(resource_type: str, attr: str, value: str):
+        found = [r for r in rec.by_type(resource_type) if r.outputs.get(attr) == value]
+        assert len(found) == 1, f"{stack}: {resource_type} with {attr} {value!r}: {[r.urn for r in found]}"
+        return found[0]
+
+    assert set(out["pipelines"]) == {p.name for p in expected.pipelines} == {"ingest"}, stack
+    for name, exported in out["pipelines"].items():
+        bucket = one_with("aws:s3/bucket:Bucket", "bucket", exported["bucketName"])
+        table = one_with("aws:dynamodb/table:Table", "name", exported["tableName"])
+        rule = one_with("aws:cloudwatch/eventRule:EventRule", "arn", exported["ruleArn"])
+        one_with("aws:sqs/queue:Queue", "url", exported["deadLetterQueueUrl"])
+        for r in (bucket, table, rule):
+            assert f"platform:events:ObjectPipeline::{name}" in r.parent, r.urn
+    assert set(out["workers"]) == {w.name for w in expected.workers} == {"jobs"}, stack
+    for name, exported in out["workers"].items():
+        queue = one_with("aws:sqs/queue:Queue", "url", exported["queueUrl"])
+        assert queue.outputs["arn"] == exported["queueArn"], queue.urn
+        assert f"platform:queue:QueueWorker::{name}" in queue.parent, queue.urn
+        one_with("aws:ecs/service:Service", "name", exported["serviceName"])
+    assert set(out["scheduledTasks"]) == {t.name for t in expected.scheduled_tasks}, stack
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pipeline_and_worker_tasks_start_after_the_capacity_providers_are_associated(stack: str):
+    rec = record(program, stack=stack, config=stack_config(stack))
+    [association] = rec.by_type(ASSOCIATION)
+    starters = [*rec.by_type("aws:cloudwatch/eventTarget:EventTarget"),
+                *[s for s in rec.by_type(SERVICE) if "QueueWorker" in s.parent]]
+    assert starters
+    for r in starters:
+        assert association.urn in r.dependencies, r.urn
+
+
+def test_pipelines_get_a_dynamodb_gateway_endpoint_only_when_there_are_some():
+    from areas.network import gateway_endpoints, interface_endpoints
+
+    assert gateway_endpoints(settings.load("dev", stack_config("dev"))) == ("dynamodb",)
+    assert gateway_endpoints(settings.load("dev", stack_config("dev", pipelines="[]"))) == ()
+    private = settings.load("dev", stack_config("dev", natStrategy="none"))
+    assert "sqs" in interface_endpoints(private)
+    assert "sqs" not in interface_endpoints(settings.load("dev", stack_config("dev", natStrategy="none",
+                                                                                 workers="[]")))

@@ -15,6 +15,8 @@ from components.shared.iam import policy_document, statement, trust_policy
 TYPE = "platform:network:Vpc"
 NAT_STRATEGIES = ("none", "single", "per-az")
 MAX_AZS = 6
+#: Gateway endpoints a VPC may add to its S3 one (free; traffic to them skips the NAT gateways).
+GATEWAY_SERVICES = ("dynamodb",)
 #: Each subnet takes 1/16 of the VPC: private subnets in slots 0..5, public ones in slots 8..13, so adding a
 #: zone never moves an existing subnet.
 _SUBNET_BITS = 4
@@ -41,6 +43,8 @@ class VpcArgs:
     kubernetes_subnet_tags: bool = False
     """Tag the private subnets ``kubernetes.io/role/internal-elb``, where EKS's load balancer controllers place
     internal load balancers. Public subnets stay untagged: the ALB is the platform's way in from the internet."""
+    gateway_endpoints: tuple[str, ...] = ()
+    """AWS services besides S3 (which always has one) to reach through gateway endpoints: ``dynamodb``."""
 
 
 #: Administration ports the network ACL never opens to the internet.
@@ -94,6 +98,10 @@ class Vpc(pulumi.ComponentResource):
         if args.nat_strategy not in NAT_STRATEGIES:
             raise ValueError(f"Vpc {name}: nat_strategy must be one of {', '.join(NAT_STRATEGIES)} "
                              f"(got {args.nat_strategy})")
+        if set(args.gateway_endpoints) - set(GATEWAY_SERVICES) or len(set(args.gateway_endpoints)) != len(
+                args.gateway_endpoints):
+            raise ValueError(f"Vpc {name}: gateway_endpoints must be distinct, among {', '.join(GATEWAY_SERVICES)} "
+                             f"(got {', '.join(args.gateway_endpoints)})")
         if len(set(azs)) != len(azs):
             raise ValueError(f"Vpc {name}: availability_zones must be distinct (got {', '.join(azs)})")
         try:
@@ -165,6 +173,11 @@ class Vpc(pulumi.ComponentResource):
         aws.ec2.VpcEndpoint(f"{name}-s3", vpc_id=vpc.id, service_name=endpoint_service_name("s3", "Gateway", self),
                             vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
                             tags={"Name": f"{name}-s3"}, opts=child)
+        for service in args.gateway_endpoints:
+            aws.ec2.VpcEndpoint(f"{name}-{service}", vpc_id=vpc.id,
+                                service_name=endpoint_service_name(service, "Gateway", self),
+                                vpc_endpoint_type="Gateway", route_table_ids=[rt.id for rt in private_rts],
+                                tags={"Name": f"{name}-{service}"}, opts=child)
 
         endpoints = None
         if args.interface_endpoints:

@@ -1,0 +1,1 @@
+"""Application Auto Scaling policies: scalable targets, scaling policies and the alarms that drive them."""

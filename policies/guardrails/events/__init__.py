@@ -1,0 +1,1 @@
+"""EventBridge policies: rules and their targets, above all the ECS targets that run tasks."""

@@ -1,0 +1,1 @@
+"""Amazon SQS policies: queues and their access policies."""
