@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, environment, hints, invented, report, stackconfig, stackrefs
+    from preflight import analyzer, environment, fast, hints, invented, report, stackconfig, stackrefs, zygote
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -72,9 +72,9 @@ def clean_error(stderr: str, project_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[dict | None, str | None]:
-    """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
-    project_dir, stack, python = args.project_dir, config.stack, args.python
+def _recorder_files(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[Path, Path]:
+    """The recorder's input (written here) and output files for one stack."""
+    stack = config.stack
     given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
     given.write_text(json.dumps({
         "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
@@ -82,30 +82,80 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
         "stackFile": config.stack_file, "uncheckedKeys": sorted(config.unchecked_keys),
         "configWarnings": list(config.warnings),
     }))
-    command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
-    env = python.environ(os.environ)
+    return given, out
+
+
+def _recorder_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
+    env = args.python.environ(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(environment.child_pythonpath(workdir)),
                                          *filter(None, [env.get("PYTHONPATH")])])
-    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True)
-    if proc.returncode == 0 and out.is_file():
-        if args.verbose and proc.stderr.strip():  # a failed recording's stderr is the error the report shows
-            _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
+    return env
+
+
+def _recording(returncode: int, stderr: str, out: Path, stack: str,
+               args: argparse.Namespace) -> tuple[dict | None, str | None]:
+    """What a finished recorder left: (recording, None) or (None, a message for the user)."""
+    if returncode == 0 and out.is_file():
+        if args.verbose and stderr.strip():  # a failed recording's stderr is the error the report shows
+            _progress(f"{stack}: recorder stderr:\n{stderr.rstrip()}")
         return json.loads(out.read_text()), None
-    if proc.returncode == 2:
-        message = clean_error(proc.stderr, project_dir)
+    if returncode == 2:
+        message = clean_error(stderr, args.project_dir)
         if "ModuleNotFoundError" in message:
-            message += f"\n(the program ran with {python.description}; is the package in the project's requirements?)"
+            message += (f"\n(the program ran with {args.python.description}; is the package in the project's "
+                        "requirements?)")
         return None, message
-    tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
-    return None, f"the recorder crashed (exit {proc.returncode}):\n{tail}"
+    tail = "\n".join(stderr.strip().splitlines()[-30:])
+    return None, f"the recorder crashed (exit {returncode}):\n{tail}"
+
+
+def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[dict | None, str | None]:
+    """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
+    given, out = _recorder_files(config, args, workdir)
+    command = [args.python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
+    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=_recorder_env(args, workdir),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    return _recording(proc.returncode, proc.stderr, out, config.stack, args)
+
+
+def record_streaming(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path,
+                     streaming: fast.StreamingAnalysis) -> tuple[dict | None, str | None]:
+    """``record``, forked from the warm recorder (a new interpreter when there is none), each registration handed
+    to ``streaming`` as it is recorded."""
+    given, out = _recorder_files(config, args, workdir)
+    env = _recorder_env(args, workdir)
+    events_r, events_w = os.pipe()
+    try:
+        try:
+            child = args.warm.fork_recorder(["--input", str(given), "--out", str(out), "--events", "3"], env,
+                                            events_w)
+        except zygote.ZygoteError:
+            child = subprocess.Popen(
+                [args.python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out),
+                 "--events", str(events_w)], cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=[events_w])
+    finally:
+        os.close(events_w)
+    errors: list[bytes] = []
+    with os.fdopen(events_r, "rb") as events:
+        threads = [fast.reader(streaming.read, events), fast.reader(lambda s: s.read(), child.stdout),
+                   fast.reader(lambda s: errors.append(s.read()), child.stderr)]
+        returncode = child.wait()
+        for thread in threads:
+            thread.join()
+    for stream in (child.stdout, child.stderr):
+        stream.close()
+    stderr = b"".join(errors).decode(errors="replace")
+    return _recording(returncode, stderr, out, config.stack, args)
 
 
 def _early_pack(config: stackconfig.StackConfig, args: argparse.Namespace) -> analyzer.PolicyPackProcess:
     """Spawn the stack's pack before recording, so its start-up overlaps the program run."""
+    warm = getattr(args, "warm", None)
     return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
                                       config=config.values, dry_run=args.preview,
-                                      secret_keys=config.secret_keys).spawn()
+                                      secret_keys=config.secret_keys,
+                                      launcher=warm.pack_launcher() if warm is not None else None).spawn()
 
 
 def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
@@ -125,7 +175,18 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
         except stackconfig.StackConfigError as exc:
             return _finish(report.error_result(stack, args.preview, str(exc), elapsed()), args)
         pack = _early_pack(config, args)
-        recording, error = record(config, args, workdir)
+        prepared = answered = None
+        if getattr(args, "warm", None) is not None:
+            head = {"project": config.project, "stack": stack, "config": config.values,
+                    "secretKeys": sorted(config.secret_keys)}
+            streaming = fast.StreamingAnalysis(pack, head, args.workers)
+            try:
+                recording, error = record_streaming(config, args, workdir, streaming)
+                prepared, answered = streaming.finish()
+            finally:
+                streaming.close()
+        else:
+            recording, error = record(config, args, workdir)
         recorded = elapsed()
         if recording is None:
             result = report.error_result(stack, args.preview, error or "unknown error", elapsed())
@@ -136,9 +197,10 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
                                 args.keep_recordings / f"{stack}{'.preview' if args.preview else ''}.json")
             if pack is not None and not pack.matches(recording):
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
-                pack = None
+                pack = prepared = answered = None
             shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
-            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
+            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack,
+                                                  prepared=prepared, answered=answered)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
             result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
     except analyzer.AnalyzerError as exc:
@@ -147,6 +209,18 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
         if pack is not None:
             pack.close()
     return _finish(result, args)
+
+
+def check_stacks(stacks: list[str], args: argparse.Namespace, workdir: Path,
+                 project_hints: hints.Hints | None) -> list[report.StackResult]:
+    """Check ``stacks`` side by side (``--jobs`` at once), from warm processes unless the fast path is off."""
+    args.warm = fast.Warm(args.runtime, args.python, args.policy_pack, workdir) if fast.enabled() else None
+    try:
+        with ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
+            return list(pool.map(lambda s: check_stack(s, args, workdir, project_hints), stacks))
+    finally:
+        if args.warm is not None:
+            args.warm.close()
 
 
 def _finish(result: report.StackResult, args: argparse.Namespace) -> report.StackResult:
@@ -219,9 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         # No stack can be checked; each says why, so the report (--json) still tells CI what happened.
         results = [report.error_result(s, args.preview, str(exc), time.perf_counter() - started) for s in stacks]
     else:
-        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, \
-                ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp), project_hints), stacks))
+        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp:
+            results = check_stacks(stacks, args, Path(tmp), project_hints)
     if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 

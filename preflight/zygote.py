@@ -1,0 +1,494 @@
+"""A warm Python that forks the preflight's per-stack processes: recorders and policy packs.
+
+    python -m preflight.zygote --control FD [--program PATH] [--pack DIR] [--pack-control FD]
+
+Starting a recorder costs about a second and a half before the program's first line runs (``pulumi``, the
+``pulumi_aws`` modules the program uses, ``botocore``), and a pack about as much (``pulumi_policy``, the policies,
+their data). Every stack pays it again. The zygote imports all of it once (``preflight.preload`` finds what), then
+forks a child per request: the child starts with everything imported, sharing the parent's memory copy-on-write.
+
+A child is what ``python -m preflight.record ...`` or ``python -u -m pulumi.policy <address> .`` would be: its own
+working directory, environment, ``sys.argv``, ``sys.path``, stdin from /dev/null and stdout/stderr on pipes the
+client passes with the request. Modules of the program's own directory are never imported ahead (their top-level
+code may depend on the stack); the pack's own modules are, with its data warmed (``guardrails.serving.warm`` in this
+project: whatever the pack's ``__main__.py`` runs before it serves), unless their import read the stack (a
+``PULUMI_*`` variable, Pulumi's stack settings or config): then each pack child imports them itself.
+
+With ``--pack`` and ``--program`` in one zygote (the program's Python is the preflight's own), the zygote imports
+what both share, then forks a second zygote for the pack, so the two warm up side by side on two cores. Each serves
+requests on its own control socket (a Unix socket pair with the client): a request is one JSON message (``role``,
+``id``, ``cwd``, ``env``, ``argv``, ``path``) with the child's stdout and stderr attached; the answer is
+``{"id", "pid"}``, then ``{"pid", "status"}`` when the child ends (``status`` as ``subprocess`` reports a return
+code: negative for a signal). When the client goes away, the zygote stops its children and exits.
+
+The client side (``Zygote``, ``ForkedProcess``) runs in the preflight's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+_MAX_MESSAGE = 1 << 16
+_ROLES = ("program", "pack")
+
+
+# ---- the zygote ------------------------------------------------------------------------------------------------------
+
+
+class _Tripwire:
+    """Notices whether code run meanwhile read the stack: a ``PULUMI_*`` variable, or Pulumi's stack settings."""
+
+    def __init__(self) -> None:
+        self.tripped: list[str] = []
+
+    def __enter__(self) -> _Tripwire:
+        tripwire = self
+        self._environ = os.environ
+
+        class Watched(type(os.environ)):  # type: ignore[misc]
+            def __getitem__(self, key: str) -> str:
+                if isinstance(key, str) and key.startswith("PULUMI_"):
+                    tripwire.tripped.append(f"os.environ[{key!r}]")
+                return super().__getitem__(key)
+
+        watched = Watched(os.environ._data, os.environ.encodekey, os.environ.decodekey,  # type: ignore[attr-defined]
+                          os.environ.encodevalue, os.environ.decodevalue)  # type: ignore[attr-defined]
+        os.environ = watched  # type: ignore[assignment]  # noqa: B003 - replaced, not cleared, and put back
+        self._patched: list[tuple[Any, str, Any]] = []
+        try:
+            import pulumi
+            from pulumi.runtime import settings
+        except ImportError:
+            return self
+        for owner, name in ((pulumi, "get_stack"), (pulumi, "get_project"), (pulumi, "get_organization"),
+                            (settings, "get_stack"), (settings, "get_project"), (settings, "get_organization")):
+            original = getattr(owner, name, None)
+            if original is None:
+                continue
+
+            def spy(*args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
+                tripwire.tripped.append(f"pulumi.{_name}()")
+                return _original(*args, **kwargs)
+
+            self._patched.append((owner, name, original))
+            setattr(owner, name, spy)
+        original_config = pulumi.Config.__init__
+
+        def config_spy(this: Any, *args: Any, _original: Any = original_config, **kwargs: Any) -> None:
+            tripwire.tripped.append("pulumi.Config()")
+            _original(this, *args, **kwargs)
+
+        self._patched.append((pulumi.Config, "__init__", original_config))
+        pulumi.Config.__init__ = config_spy  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.environ = self._environ  # type: ignore[assignment]  # noqa: B003 - the original object again
+        for owner, name, original in reversed(self._patched):
+            setattr(owner, name, original)
+
+
+class _Served(Exception):
+    """Raised instead of serving when the zygote runs a pack's ``__main__.py`` to import and warm it."""
+
+
+def _preload_program(program: Path) -> None:
+    from preflight import preload
+
+    root = program if program.is_dir() else program.parent
+    entry = program / "__main__.py" if program.is_dir() else program
+    outside, _ = preload.scan([entry], [root])
+    preload.load(["pulumi", "pulumi.runtime", *outside])
+    preload.load(["preflight.engine", "preflight.stackrefs", "preflight.datasources"])  # not the module run as __main__
+
+
+def _preload_pack(pack: Path) -> None:
+    """Import the pack as its ``__main__.py`` does, without serving; keep its modules unless that read the stack."""
+    import runpy
+
+    from preflight import preload
+
+    outside, _ = preload.scan([pack / "__main__.py"], [pack])
+    preload.load(["pulumi", "pulumi.runtime", "pulumi.policy", "grpc", *outside])
+    try:
+        import pulumi_policy
+        from pulumi_policy import policy as sdk
+    except ImportError:
+        return
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    originals = (pulumi_policy.PolicyPack, sdk.PolicyPack)
+
+    class Capture:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise _Served
+
+    tripwire = _Tripwire()
+    try:
+        os.chdir(pack)
+        sys.path.insert(0, str(pack))
+        pulumi_policy.PolicyPack = sdk.PolicyPack = Capture  # type: ignore[misc]
+        with tripwire:
+            runpy.run_path(str(pack), run_name="__main__")
+    except _Served:
+        pass
+    except BaseException:  # noqa: BLE001 - a pack that fails here fails again in its child, with its message
+        tripwire.tripped.append("an error")
+    finally:
+        pulumi_policy.PolicyPack, sdk.PolicyPack = originals  # type: ignore[misc]
+        sys.path[:] = saved_path
+        os.chdir(saved_cwd)
+    if tripwire.tripped:
+        for name in preload.local_modules([pack]):
+            sys.modules.pop(name, None)
+
+
+def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: Sequence[Path]) -> int:
+    """Become the requested process; returns its exit code."""
+    from preflight import preload
+
+    null = os.open(os.devnull, os.O_RDONLY)
+    # stdin from /dev/null, stdout and stderr on the client's pipes, any further pipe as fd 3, 4, ...
+    wanted = [null, *fds]
+    moved = [os.dup(fd) for fd in wanted]  # out of the way of the numbers they are going to
+    for fd in wanted:
+        os.close(fd)
+    for target, fd in enumerate(moved):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True,
+                                  write_through=role == "pack")
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True, errors="backslashreplace")
+    for name in preload.local_modules(purge):
+        sys.modules.pop(name, None)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = list(request["argv"])
+    sys.path[:] = [*request["path"], *_BASE_PATH]
+    for fd in range(3, 3 + len(fds) - 2):
+        os.set_inheritable(fd, True)
+    import runpy
+
+    try:
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        print(code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BaseException:  # noqa: BLE001 - as the interpreter would: the traceback on stderr, exit 1
+        import traceback
+
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+_BASE_PATH: list[str] = []
+
+
+def _serve(control: socket.socket, purge: dict[str, list[Path]]) -> None:
+    """Fork a child per request until the client goes away."""
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ, "control")
+    selector.register(wake_r, selectors.EVENT_READ, "child")
+    children: set[int] = set()
+
+    def send(message: dict[str, Any]) -> None:
+        try:
+            control.sendall(json.dumps(message).encode() + b"\n")
+        except OSError:
+            pass
+
+    def reap() -> None:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            send({"pid": pid, "status": code})
+
+    try:
+        while True:
+            for key, _ in selector.select():
+                if key.data == "child":
+                    try:
+                        while os.read(wake_r, 512):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    reap()
+                    continue
+                message, fds, _, _ = socket.recv_fds(control, _MAX_MESSAGE, 8)
+                if not message:
+                    return
+                request = json.loads(message)
+                role = request["role"]
+                pid = os.fork()
+                if pid == 0:
+                    code = 1
+                    try:
+                        selector.close()
+                        control.close()
+                        signal.set_wakeup_fd(-1)
+                        for fd in (wake_r, wake_w):
+                            os.close(fd)
+                        for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+                            signal.signal(sig, signal.SIG_DFL if sig != signal.SIGINT else signal.default_int_handler)
+                        code = _child(role, request, fds, purge.get(role, []))
+                    finally:
+                        try:
+                            sys.stdout.flush()
+                            sys.stderr.flush()
+                        finally:
+                            os._exit(code)
+                for fd in fds:
+                    os.close(fd)
+                children.add(pid)
+                send({"id": request["id"], "pid": pid})
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m preflight.zygote")
+    parser.add_argument("--control", type=int, required=True, help="the control socket's file descriptor")
+    parser.add_argument("--program", type=Path, help="the program whose imports the children share")
+    parser.add_argument("--pack", type=Path, help="the policy pack whose imports and data the children share")
+    parser.add_argument("--pack-control", type=int, help="the pack zygote's control socket, when it is a second one")
+    args = parser.parse_args(argv)
+    own = set(filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)))
+    _BASE_PATH[:] = [p for p in sys.path[1:] if p not in own]  # each child names its own PYTHONPATH entries
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    control = socket.socket(fileno=args.control)
+    purge = {"program": [args.pack] if args.pack else [], "pack": [args.program] if args.program else []}
+    try:
+        import pulumi  # noqa: F401 - shared by both roles
+        import pulumi.runtime  # noqa: F401
+    except ImportError:
+        pass
+    if args.program and args.pack and args.pack_control is not None:
+        pack_control = socket.socket(fileno=args.pack_control)
+        if os.fork() == 0:  # the pack's zygote: warms up beside the program's
+            control.close()
+            _preload_pack(args.pack)
+            _serve(pack_control, purge)
+            os._exit(0)
+        pack_control.close()
+        _preload_program(args.program)
+        _serve(control, purge)
+        return 0
+    if args.program:
+        _preload_program(args.program)
+    if args.pack:
+        _preload_pack(args.pack)
+    _serve(control, purge)
+    return 0
+
+
+# ---- the client ------------------------------------------------------------------------------------------------------
+
+
+class ForkedProcess:
+    """A zygote's child, with what the preflight uses of ``subprocess.Popen``."""
+
+    def __init__(self, zygote: Zygote, stdout: io.BufferedReader, stderr: io.BufferedReader) -> None:
+        self._zygote = zygote
+        self.stdout, self.stderr = stdout, stderr
+        self.pid = 0
+        self.returncode: int | None = None
+        self._started = threading.Event()
+        self._ended = threading.Event()
+
+    def _exited(self, status: int) -> None:
+        self.returncode = status
+        self._ended.set()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not self._ended.wait(timeout):
+            raise subprocess.TimeoutExpired("zygote child", timeout or 0)
+        assert self.returncode is not None
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        self._started.wait(30)
+        if self.pid and self.returncode is None:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ZygoteError(Exception):
+    """The zygote is gone or refused a request; the caller falls back to starting processes itself."""
+
+
+class Zygote:
+    """One zygote process (serving one or both roles) and its control socket, used from many threads."""
+
+    def __init__(self, control: socket.socket, process: subprocess.Popen[bytes] | None, roles: Sequence[str]) -> None:
+        self.control = control
+        self.process = process
+        self.roles = tuple(roles)
+        self._lock = threading.Lock()
+        self._next = 0
+        self._pending: dict[int, ForkedProcess] = {}
+        self._by_pid: dict[int, ForkedProcess] = {}
+        self._early: dict[int, int] = {}  # pid → status, when the exit came before the pid was matched
+        self._alive = True
+        self._reader = threading.Thread(target=self._read, daemon=True, name="zygote-reader")
+        self._reader.start()
+
+    @classmethod
+    def start(cls, python: str, *, env: Mapping[str, str], cwd: Path, program: Path | None = None,
+              pack: Path | None = None) -> dict[str, Zygote]:
+        """Start a zygote for ``program`` and/or ``pack`` with ``python``: the role → zygote map (both roles share a
+        process tree when both are given)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [python, "-m", "preflight.zygote", "--control", str(theirs.fileno())]
+        fds = [theirs.fileno()]
+        pack_pair = None
+        if program is not None:
+            command += ["--program", str(program)]
+        if pack is not None:
+            command += ["--pack", str(pack)]
+        if program is not None and pack is not None:
+            pack_pair = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            command += ["--pack-control", str(pack_pair[1].fileno())]
+            fds.append(pack_pair[1].fileno())
+        process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=fds)
+        theirs.close()
+        if pack_pair is not None:
+            pack_pair[1].close()
+            return {"program": cls(ours, process, ["program"]), "pack": cls(pack_pair[0], None, ["pack"])}
+        roles = [r for r, given in (("program", program), ("pack", pack)) if given is not None]
+        zygote = cls(ours, process, roles)
+        return {role: zygote for role in roles}
+
+    def _read(self) -> None:
+        buffer = b""
+        while True:
+            try:
+                chunk = self.control.recv(_MAX_MESSAGE)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                self._dispatch(json.loads(line))
+        with self._lock:
+            self._alive = False
+            waiting = list(self._pending.values()) + [p for p in self._by_pid.values() if p.returncode is None]
+        for child in waiting:  # the zygote is gone: so are its children
+            child._started.set()
+            child._exited(child.returncode if child.returncode is not None else -signal.SIGKILL)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            if "id" in message:
+                child = self._pending.pop(message["id"], None)
+                if child is None:
+                    return
+                child.pid = message["pid"]
+                self._by_pid[child.pid] = child
+                early = self._early.pop(child.pid, None)
+                child._started.set()
+                if early is not None:
+                    child._exited(early)
+            else:
+                child = self._by_pid.pop(message["pid"], None)
+                if child is None:
+                    self._early[message["pid"]] = message["status"]
+                    return
+                child._exited(message["status"])
+
+    def fork(self, module: str, *, argv: Sequence[str], cwd: Path, env: Mapping[str, str],
+             path: Sequence[str], extra_fds: Sequence[int] = ()) -> ForkedProcess:
+        """A child running ``python -m module`` as ``argv`` would (``argv[0]`` is replaced as Python does), with
+        ``path`` first on ``sys.path`` (the working directory, then ``PYTHONPATH``'s entries). ``extra_fds`` become
+        the child's file descriptors 3, 4, ... (the caller keeps and closes its own copies)."""
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        child = ForkedProcess(self, os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb"))
+        with self._lock:
+            if not self._alive:
+                for fd in (out_w, err_w):
+                    os.close(fd)
+                raise ZygoteError("the zygote has exited")
+            self._next += 1
+            request = {"id": self._next, "role": self.roles[0], "module": module, "argv": list(argv),
+                       "cwd": str(cwd), "env": dict(env), "path": list(path)}
+            self._pending[self._next] = child
+            payload = json.dumps(request).encode()
+            try:
+                if len(payload) > _MAX_MESSAGE:
+                    raise ZygoteError("request too large for the zygote")
+                socket.send_fds(self.control, [payload], [out_w, err_w, *extra_fds])
+            except OSError as exc:
+                self._pending.pop(self._next, None)
+                raise ZygoteError(f"the zygote does not answer ({exc})") from None
+            finally:
+                os.close(out_w)
+                os.close(err_w)
+        return child
+
+    def close(self) -> None:
+        try:
+            self.control.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.control.close()
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
