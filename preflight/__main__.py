@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, environment, fast, hints, invented, report, stackconfig, stackrefs, zygote
+    from preflight import analyzer, environment, fast, hints, invented, report, stackconfig, stackrefs, watch, zygote
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -136,6 +136,9 @@ def record_streaming(config: stackconfig.StackConfig, args: argparse.Namespace, 
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=[events_w])
     finally:
         os.close(events_w)
+    if isinstance(child, zygote.ForkedProcess):
+        child.started(60)
+    streaming.forked_at = time.perf_counter()
     errors: list[bytes] = []
     with os.fdopen(events_r, "rb") as events:
         threads = [fast.reader(streaming.read, events), fast.reader(lambda s: s.read(), child.stdout),
@@ -150,12 +153,20 @@ def record_streaming(config: stackconfig.StackConfig, args: argparse.Namespace, 
 
 
 def _early_pack(config: stackconfig.StackConfig, args: argparse.Namespace) -> analyzer.PolicyPackProcess:
-    """Spawn the stack's pack before recording, so its start-up overlaps the program run."""
+    """Spawn the stack's pack before recording, so its start-up overlaps the program run (or take the one kept
+    from the last check with ``--watch``)."""
     warm = getattr(args, "warm", None)
-    return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
-                                      config=config.values, dry_run=args.preview,
-                                      secret_keys=config.secret_keys,
-                                      launcher=warm.pack_launcher() if warm is not None else None).spawn()
+
+    def make() -> analyzer.PolicyPackProcess:
+        return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
+                                          config=config.values, dry_run=args.preview, secret_keys=config.secret_keys,
+                                          launcher=warm.pack_launcher() if warm is not None else None).spawn()
+
+    if warm is None:
+        return make()
+    key = (config.project, config.stack, args.preview, json.dumps(config.values, sort_keys=True),
+           tuple(sorted(config.secret_keys)))
+    return warm.pack(make, key)
 
 
 def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
@@ -175,7 +186,7 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
         except stackconfig.StackConfigError as exc:
             return _finish(report.error_result(stack, args.preview, str(exc), elapsed()), args)
         pack = _early_pack(config, args)
-        prepared = answered = None
+        prepared = answered = streaming = None
         if getattr(args, "warm", None) is not None:
             head = {"project": config.project, "stack": stack, "config": config.values,
                     "secretKeys": sorted(config.secret_keys)}
@@ -188,6 +199,9 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
         else:
             recording, error = record(config, args, workdir)
         recorded = elapsed()
+        timings = {"record": recorded}
+        if streaming is not None and streaming.forked_at:
+            timings["forked"] = streaming.forked_at - started
         if recording is None:
             result = report.error_result(stack, args.preview, error or "unknown error", elapsed())
         else:
@@ -202,25 +216,59 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
             analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack,
                                                   prepared=prepared, answered=answered)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
-            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
+            result = report.stack_result(recording, analysis, elapsed(), timings, project_hints)
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
     finally:
-        if pack is not None:
+        warm = getattr(args, "warm", None)
+        if pack is not None and not (warm is not None and warm.kept(pack)):
             pack.close()
     return _finish(result, args)
 
 
-def check_stacks(stacks: list[str], args: argparse.Namespace, workdir: Path,
-                 project_hints: hints.Hints | None) -> list[report.StackResult]:
-    """Check ``stacks`` side by side (``--jobs`` at once), from warm processes unless the fast path is off."""
-    args.warm = fast.Warm(args.runtime, args.python, args.policy_pack, workdir) if fast.enabled() else None
+def check_stacks(stacks: list[str], args: argparse.Namespace, workdir: Path, project_hints: hints.Hints | None,
+                 warm: fast.Warm | None = None) -> list[report.StackResult]:
+    """Check ``stacks`` side by side (``--jobs`` at once), from warm processes (``warm``, or started here) unless
+    the fast path is off."""
+    own = warm is None and fast.enabled()
+    args.warm = fast.Warm(args.runtime, args.python, args.policy_pack, workdir) if own else warm
     try:
         with ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
             return list(pool.map(lambda s: check_stack(s, args, workdir, project_hints), stacks))
     finally:
-        if args.warm is not None:
+        if own and args.warm is not None:
             args.warm.close()
+
+
+def _hints(args: argparse.Namespace, loaded: hints.Hints | None) -> hints.Hints | None:
+    """The project's hints as the file says now (it may have changed while watching); the last good ones if not."""
+    try:
+        return hints.load(args.project_dir)
+    except hints.HintsError:
+        return loaded
+
+
+def watch_stacks(stacks: list[str], args: argparse.Namespace, project_hints: hints.Hints | None) -> int:
+    """``--watch``: warm processes and packs kept between checks, a check on every save (``preflight.watch``)."""
+    with tempfile.TemporaryDirectory(prefix="preflight-") as tmp:
+        workdir = Path(tmp)
+        state: dict[str, fast.Warm | None] = {"warm": None}
+
+        def start() -> None:
+            if state["warm"] is not None:
+                state["warm"].close()
+            state["warm"] = fast.Warm(args.runtime, args.python, args.policy_pack, workdir, keep_packs=True) \
+                if fast.enabled() else None
+
+        start()
+        try:
+            return watch.run(stacks, args.project_dir, args.policy_pack,
+                             lambda names: check_stacks(names, args, workdir, _hints(args, project_hints),
+                                                        state["warm"]),
+                             start, verbose=args.verbose)
+        finally:
+            if state["warm"] is not None:
+                state["warm"].close()
 
 
 def _finish(result: report.StackResult, args: argparse.Namespace) -> report.StackResult:
@@ -247,6 +295,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
     parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
+    parser.add_argument("--watch", action="store_true",
+                        help="check again on every save of a project file, printing what changed (Ctrl-C stops)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also report resources by type, every policy's status and where each finding is; "
                              "show each stack's progress and what a successful recorder wrote to stderr")
@@ -293,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         # No stack can be checked; each says why, so the report (--json) still tells CI what happened.
         results = [report.error_result(s, args.preview, str(exc), time.perf_counter() - started) for s in stacks]
     else:
+        if args.watch:
+            return watch_stacks(stacks, args, project_hints)
         with tempfile.TemporaryDirectory(prefix="preflight-") as tmp:
             results = check_stacks(stacks, args, Path(tmp), project_hints)
     if args.verbose and len(stacks) > 1:

@@ -56,8 +56,11 @@ class Warm:
     """The zygotes of one preflight run (or of a ``--watch`` session), started at once and used by every stack."""
 
     def __init__(self, runtime: environment.Runtime, python: environment.PythonEnv, pack_dir: Path,
-                 workdir: Path) -> None:
+                 workdir: Path, keep_packs: bool = False) -> None:
         self.runtime, self.python, self.pack_dir = runtime, python, pack_dir
+        self.packs: dict[tuple[Any, ...], analyzer.PolicyPackProcess] | None = {} if keep_packs else None
+        """Each stack's pack, kept between checks (``--watch``), by the settings it was started with."""
+        self._lock = threading.Lock()
         pythonpath = str(environment.child_pythonpath(workdir))
         program_env = python.environ(os.environ)
         program_env["PYTHONPATH"] = os.pathsep.join([pythonpath, *_pythonpath(program_env)])
@@ -98,7 +101,26 @@ class Warm:
 
         return launch
 
+    def pack(self, make: Any, key: tuple[Any, ...]) -> analyzer.PolicyPackProcess:
+        """The kept pack started with these settings (``key``) if it still runs, else ``make()`` (kept when packs are
+        kept)."""
+        if self.packs is None:
+            return make()
+        with self._lock:
+            pack = self.packs.get(key)
+            if pack is not None and pack.proc is not None and pack.proc.poll() is None:
+                return pack
+            pack = self.packs[key] = make()
+            return pack
+
+    def kept(self, pack: analyzer.PolicyPackProcess) -> bool:
+        return self.packs is not None and any(p is pack for p in self.packs.values())
+
     def close(self) -> None:
+        for pack in (self.packs or {}).values():
+            pack.close()
+        if self.packs is not None:
+            self.packs = {}
         for z in {id(z): z for z in self.zygotes.values()}.values():
             z.close()
         self.zygotes = {}
@@ -119,6 +141,7 @@ class StreamingAnalysis:
         self.pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix=f"analyze-{head['stack']}")
         self.answers: dict[str, tuple[bytes, Future[Any]]] = {}
         self.broken = False
+        self.forked_at = 0.0  # when the recorder started (perf_counter), set by whoever starts it
         self.prepared: Future[Any] = self.pool.submit(analyzer.prepare, pack, policy_config, source)
         self._ask(self.view.root)
 

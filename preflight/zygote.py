@@ -300,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     if args.program and args.pack and args.pack_control is not None:
         pack_control = socket.socket(fileno=args.pack_control)
-        if os.fork() == 0:  # the pack's zygote: warms up beside the program's
+        pack_zygote = os.fork()
+        if pack_zygote == 0:  # the pack's zygote: warms up beside the program's
             control.close()
             _preload_pack(args.pack)
             _serve(pack_control, purge)
@@ -308,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         pack_control.close()
         _preload_program(args.program)
         _serve(control, purge)
+        try:  # the client closes both sockets; its CPU time is accounted to us once it is reaped
+            os.waitpid(pack_zygote, 0)
+        except ChildProcessError:
+            pass
         return 0
     if args.program:
         _preload_program(args.program)
@@ -330,6 +335,10 @@ class ForkedProcess:
         self.returncode: int | None = None
         self._started = threading.Event()
         self._ended = threading.Event()
+
+    def started(self, timeout: float) -> bool:
+        """Wait until the zygote has forked the child (it may still be busy warming up); whether it has."""
+        return self._started.wait(timeout)
 
     def _exited(self, status: int) -> None:
         self.returncode = status
