@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import declared, depends_on, deps, known
+from guardrails._graph import declared, depends_on, deps, indexed, known, referrers
 from guardrails.base import as_int
 
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
@@ -61,8 +61,13 @@ def of_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyReso
 
 
 def related(resource: PolicyResource, prop: str, candidates: Iterable[PolicyResource]) -> list[PolicyResource]:
-    """The ``candidates`` that ``resource.prop`` refers to (property dependency, or known id/ARN)."""
+    """The ``candidates`` that ``resource.prop`` refers to (property dependency, or known id/ARN), in their order."""
+    if isinstance(candidates, list) and len(candidates) > _SHORT:
+        return indexed(candidates)(resource, prop)
     return [c for c in candidates if depends_on(resource, prop, c)]
+
+
+_SHORT = 8  # a list this short is scanned rather than indexed
 
 
 def is_set(resource: PolicyResource, prop: str) -> bool:
@@ -154,8 +159,24 @@ class Rule:
 
 
 def rules_of(rules: Iterable[Rule], group: PolicyResource) -> list[Rule]:
-    """The rules that belong to ``group`` (their ``securityGroupId``)."""
-    return [r for r in rules if depends_on(r.resource, "securityGroupId", group)]
+    """The rules that belong to ``group`` (their ``securityGroupId``), in their order."""
+    if not isinstance(rules, list) or len(rules) <= _SHORT:
+        return [r for r in rules if depends_on(r.resource, "securityGroupId", group)]
+    return [rules[i] for i in _rule_index(rules)(group)]
+
+
+def _rule_index(rules: list[Rule]) -> Any:
+    """``referrers`` of the rules' ``securityGroupId``, built once per list of rules (recognised by identity)."""
+    for listed, length, found in _RULE_INDEXES:
+        if listed is rules and length == len(rules):
+            return found
+    index = referrers([r.resource for r in rules], "securityGroupId")
+    _RULE_INDEXES.insert(0, (rules, len(rules), index))
+    del _RULE_INDEXES[8:]
+    return index
+
+
+_RULE_INDEXES: list[tuple[list[Rule], int, Any]] = []
 
 
 def cidr_covers(cidr: Any, subnets: list[PolicyResource]) -> bool:
