@@ -6,9 +6,12 @@
     python -m preflight --stack team --stack-reference acme/department/prod=department.json
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
-process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
-(``preflight.environment``), made first when missing; the pack runs in the preflight's own. The report goes to stdout
-(stack errors included); stderr carries one line of progress (a line per stack with ``--verbose``) and usage errors.
+process, and stacks run side by side; both are forked from warm processes and the pack is asked about each
+resource while the program runs (``preflight.fast``; ``PREFLIGHT_FAST=0`` starts new interpreters instead and asks
+after the program). ``--watch`` checks again on every save (``preflight.watch``). The program runs in the Python
+environment its ``Pulumi.yaml`` declares (``preflight.environment``), made first when missing; the pack runs in the
+preflight's own. The report goes to stdout (stack errors included); stderr carries one line of progress (a line per
+stack with ``--verbose``) and usage errors.
 Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could not be checked (config, program or policy
 pack error), or the preflight itself cannot run. With several stacks the worst wins.
 """

@@ -121,7 +121,10 @@ class Warm:
             pack.close()
         if self.packs is not None:
             self.packs = {}
-        for z in {id(z): z for z in self.zygotes.values()}.values():
+        zygotes = list({id(z): z for z in self.zygotes.values()}.values())
+        for z in zygotes:  # all hung up first: the program's zygote waits for the pack's, its child, to end
+            z.hang_up()
+        for z in zygotes:
             z.close()
         self.zygotes = {}
 

@@ -484,12 +484,16 @@ class Zygote:
                 os.close(err_w)
         return child
 
-    def close(self) -> None:
+    def hang_up(self) -> None:
+        """Close the control socket: the zygote stops its children and exits."""
         try:
             self.control.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
         self.control.close()
+
+    def close(self) -> None:
+        self.hang_up()
         if self.process is not None:
             try:
                 self.process.wait(timeout=5)

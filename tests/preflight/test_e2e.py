@@ -122,3 +122,18 @@ def test_the_packs_serving_shortcuts_change_no_answer(update, preview):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ", 0 differ" in proc.stdout, proc.stdout
+
+
+def _without_timings(report: dict) -> dict:
+    return {**report, "recordings": None,
+            "stacks": [{k: v for k, v in s.items() if k not in ("seconds", "timings")} for s in report["stacks"]]}
+
+
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_the_fast_path_reports_what_the_subprocess_path_reports(mode, request, tmp_path_factory, monkeypatch):
+    """Zygotes and analysis while the program runs (the default) against a new interpreter per recorder and pack and
+    analysis after the program (PREFLIGHT_FAST=0): every stack's JSON report is the same but for its timings."""
+    _, fast = request.getfixturevalue(mode)
+    monkeypatch.setenv("PREFLIGHT_FAST", "0")
+    _, slow = run_all(tmp_path_factory, *(["--preview"] if mode == "preview" else []))
+    assert _without_timings(fast) == _without_timings(slow)
