@@ -27,6 +27,7 @@ The client side (``Zygote``, ``ForkedProcess``) runs in the preflight's process.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -41,6 +42,9 @@ from pathlib import Path
 from typing import Any
 
 _MAX_MESSAGE = 1 << 16
+_PACK_NICENESS = 5
+"""The pack's zygote (and so the packs) run a little below the recorders: the programs are the critical path, the
+pack keeps up with them and answers the rest when they end."""
 _ROLES = ("program", "pack")
 
 
@@ -207,6 +211,10 @@ _BASE_PATH: list[str] = []
 
 def _serve(control: socket.socket, purge: dict[str, list[Path]]) -> None:
     """Fork a child per request until the client goes away."""
+    # Everything imported so far is shared with the children copy-on-write. The garbage collector writes into every
+    # object it scans, which would copy those pages into each child: keep what is here out of its sight.
+    gc.collect()
+    gc.freeze()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     os.set_blocking(wake_r, False)
@@ -301,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.program and args.pack and args.pack_control is not None:
         pack_control = socket.socket(fileno=args.pack_control)
         pack_zygote = os.fork()
-        if pack_zygote == 0:  # the pack's zygote: warms up beside the program's
+        if pack_zygote == 0:  # the pack's zygote: warms up beside the program's, yielding to it when cores are busy
             control.close()
+            os.nice(_PACK_NICENESS)
             _preload_pack(args.pack)
             _serve(pack_control, purge)
             os._exit(0)
