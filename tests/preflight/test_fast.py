@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from preflight import analyzer, preload, report, watch, zygote
 from preflight.analyzer import Diagnostic
