@@ -218,20 +218,28 @@ profile.dump_stats(sys.argv[1])
     groups: dict[str, float] = {}
     for (filename, _, _), (_, _, tottime, _, _) in stats.items():
         path = filename.replace("\\", "/")
-        if "/pulumi_aws/" in path or "/pulumi_eks/" in path:
+        if filename == "~":
+            group = "built-in functions (isinstance, getattr, ...), called mostly by the SDK"
+        elif "/pulumi_aws/" in path or "/pulumi_eks/" in path:
             group = "pulumi_aws, pulumi_eks (resource classes)"
         elif "/pulumi/" in path:
             group = "pulumi SDK (outputs, serialization, registration)"
-        elif "/asyncio/" in path or "/concurrent/" in path or "threading" in path:
-            group = "asyncio and threads (the SDK's event loop)"
+        elif "/asyncio/" in path or "/concurrent/" in path or path.endswith("threading.py"):
+            group = "asyncio and threads (the SDK's event loop and its RPC threads)"
+        elif path.endswith(("/traceback.py", "/linecache.py", "/pathlib.py")):
+            group = "stack traces for source positions (the SDK, per resource)"
+        elif path.endswith(("/typing.py", "/typing_extensions.py", "/inspect.py")):
+            group = "type hints (the SDK reading input types)"
         elif "/preflight/" in path:
             group = "preflight's mock engine (monitor, mocks)"
         elif path.startswith(str(project)) or any(f"/{p}/" in path for p in ("areas", "components", "settings")):
             group = "the program (areas, components, settings)"
         elif "google/protobuf" in path or "grpc" in path:
             group = "protobuf"
+        elif path.endswith(("/json/decoder.py", "/json/encoder.py", "/json/__init__.py")):
+            group = "json (botocore's data files, the recording)"
         else:
-            group = "standard library and other"
+            group = "other standard library"
         groups[group] = groups.get(group, 0.0) + tottime
     total = sum(groups.values()) or 1.0
     return sorted(((g, t / total) for g, t in groups.items()), key=lambda x: -x[1])
@@ -350,7 +358,7 @@ def main() -> int:
                 f"{t.get('record', 0):.2f} s, then Analyze "
                 f"{t.get('analyze', 0):.2f} s, AnalyzeStack {t.get('analyzeStack', 0):.2f} s; "
                 f"finished at {stack_json['seconds']:.2f} s")
-        say(f"   profile of {largest}'s program run (CPU by package, imports done):")
+        say(f"   profile of {largest}'s program run, the SDK's event-loop thread (CPU by package, imports done):")
         for group, share in program_profile(REPO, largest):
             if share >= 0.01:
                 say(f"     {share:6.1%}  {group}")

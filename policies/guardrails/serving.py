@@ -9,8 +9,9 @@ the pack spends; the policies themselves are the rest.
 ``install()`` makes those conversions remember their result for the duration of one ``Analyze`` or ``AnalyzeStack``
 call: the first policy pays for them, the others get the same read-only values. The results are kept per call and
 per thread (the server answers on several threads), by the identity of the request object they came from, and
-dropped when the call returns. ``AnalyzeStack`` builds the stack's resources (with their parents and dependencies
-linked) once per call instead of once per stack policy; each policy gets its own list of them. Nothing else
+dropped when the call returns. ``Analyze`` reads the resource once per call, and ``AnalyzeStack`` builds the stack's
+resources (with their parents and dependencies linked) once per call instead of once per stack policy; each policy
+gets its own arguments and its own list of resources. Nothing else
 changes: same policies, same order, same messages, same not-applicable reasons. Policies only read what they are
 given (the proxies are read-only mappings and sequences, and no policy of this pack assigns to a resource), so
 sharing one resource object between policies is indistinguishable from building one per policy.
@@ -100,6 +101,64 @@ class _JsonFormat:
         return getattr(self._module, name)
 
 
+def _analyze(self: Any, request: Any, _context: Any) -> Any:
+    """``_PolicyAnalyzerServicer.Analyze`` of pulumi_policy 1.21, with the resource read once per call."""
+    from pulumi_policy import policy as sdk
+
+    private = "_PolicyAnalyzerServicer__"
+    pack_name = getattr(self, private + "policy_pack_name")
+    pack_version = getattr(self, private + "policy_pack_version")
+    self._configure_runtime_settings()
+    response = sdk.proto.AnalyzeResponse()
+    resource: tuple[Any, Any, Any] | None = None
+    for policy in getattr(self, private + "policies"):
+        enforcement_level = self._get_enforcement_level(policy)
+        if enforcement_level == sdk.EnforcementLevel.DISABLED or not isinstance(policy, sdk.ResourceValidationPolicy):
+            continue
+        if not policy.has_validation():
+            response.not_applicable.append(sdk.proto.PolicyNotApplicable(
+                policy_name=policy.name, reason="Policy does not implement validate"))
+            continue
+        if enforcement_level == sdk.EnforcementLevel.REMEDIATE:
+            enforcement_level = sdk.EnforcementLevel.MANDATORY
+        report_violation = self._create_report_violation(response, policy.name, policy.description,
+                                                         enforcement_level, policy.severity)
+        if resource is None:
+            props = sdk.unknown_checking_proxy(
+                sdk.deserialize_properties(sdk.json_format.MessageToDict(request.properties)))
+            resource = (props, self._get_resource_options(request), self._get_provider_resource(request))
+        props, opts, provider = resource
+        args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider,
+                                          self._get_policy_config(policy.name), getattr(self, private + "stack_tags"))
+        try:
+            result = policy.validate(args, report_violation)
+            if sdk.isawaitable(result):
+                loop = sdk.asyncio.new_event_loop()
+                task = sdk.asyncio.Task(result, loop=loop)
+                loop.run_until_complete(task)
+                loop.close()
+        except sdk.UnknownValueError as e:
+            response.diagnostics.append(_not_evaluated(self, sdk, policy, pack_name, pack_version, e))
+        except sdk._NotApplicableError as e:
+            response.not_applicable.append(sdk.proto.PolicyNotApplicable(policy_name=policy.name,
+                                                                         reason=e.reason or ""))
+    return response
+
+
+def _not_evaluated(self: Any, sdk: Any, policy: Any, pack_name: str, pack_version: str, e: Any) -> Any:
+    """The SDK's diagnostic for a policy that read an unknown value."""
+    return sdk.proto.AnalyzeDiagnostic(
+        policyName=policy.name,
+        policyPackName=pack_name,
+        policyPackVersion=pack_version,
+        message=(f"can't run policy '{policy.name}' from policy pack "
+                 f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
+        urn="",
+        description=policy.description,
+        enforcementLevel=self._map_enforcement_level(sdk.EnforcementLevel.ADVISORY),
+    )
+
+
 def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     """``_PolicyAnalyzerServicer.AnalyzeStack`` of pulumi_policy 1.21, with the resources built once per call."""
     from pulumi_policy import policy as sdk
@@ -130,16 +189,7 @@ def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
                 loop.run_until_complete(task)
                 loop.close()
         except sdk.UnknownValueError as e:
-            response.diagnostics.append(sdk.proto.AnalyzeDiagnostic(
-                policyName=policy.name,
-                policyPackName=pack_name,
-                policyPackVersion=pack_version,
-                message=(f"can't run policy '{policy.name}' from policy pack "
-                         f"'{pack_name}@v{pack_version}' during preview: {e.message}"),
-                urn="",
-                description=policy.description,
-                enforcementLevel=self._map_enforcement_level(sdk.EnforcementLevel.ADVISORY),
-            ))
+            response.diagnostics.append(_not_evaluated(self, sdk, policy, pack_name, pack_version, e))
         except sdk._NotApplicableError as e:
             response.not_applicable.append(sdk.proto.PolicyNotApplicable(policy_name=policy.name,
                                                                          reason=e.reason or ""))
@@ -187,7 +237,8 @@ def install() -> bool:
     needed = ("Analyze", "AnalyzeStack", "_get_resource_options", "_get_provider_resource", "_create_report_violation",
               "_get_enforcement_level", "_get_policy_config", "_map_enforcement_level", "_configure_runtime_settings")
     module_names = ("json_format", "deserialize_properties", "unknown_checking_proxy", "proto", "PolicyResource",
-                    "StackValidationArgs", "StackValidationPolicy", "EnforcementLevel", "UnknownValueError",
+                    "StackValidationArgs", "StackValidationPolicy", "ResourceValidationArgs",
+                    "ResourceValidationPolicy", "EnforcementLevel", "UnknownValueError",
                     "_NotApplicableError", "isawaitable", "asyncio")
     if servicer is None or not all(hasattr(servicer, n) for n in needed) or not all(
             hasattr(sdk, n) for n in module_names) or getattr(sdk, "VERSION", None) != _SDK_VERSION:
@@ -199,7 +250,7 @@ def install() -> bool:
     sdk.unknown_checking_proxy = _remembered(sdk.unknown_checking_proxy, "proxy")
     servicer._get_resource_options = _remembered_method(servicer._get_resource_options, "options")
     servicer._get_provider_resource = _remembered_method(servicer._get_provider_resource, "provider")
-    servicer.Analyze = _scoped(servicer.Analyze)
+    servicer.Analyze = _scoped(_analyze)
     servicer.AnalyzeStack = _scoped(_analyze_stack)
     setattr(servicer, _INSTALLED, True)
     return True
