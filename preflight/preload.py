@@ -138,9 +138,10 @@ def load(modules: Iterable[str]) -> list[str]:
     return done
 
 
-def local_modules(roots: Iterable[Path]) -> list[str]:
-    """Names in ``sys.modules`` whose file lies under one of ``roots``."""
+def local_modules(roots: Iterable[Path], keep: Iterable[Path] = ()) -> list[str]:
+    """Names in ``sys.modules`` whose file lies under one of ``roots`` but under none of ``keep``."""
     roots = [Path(r).resolve() for r in roots]
+    keep = [Path(k).resolve() for k in keep]
     out = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
@@ -152,6 +153,6 @@ def local_modules(roots: Iterable[Path]) -> list[str]:
             continue
         if "site-packages" in path.parts or "dist-packages" in path.parts:
             continue  # an environment inside the project directory is not the project
-        if any(path.is_relative_to(r) for r in roots):
+        if any(path.is_relative_to(r) for r in roots) and not any(path.is_relative_to(k) for k in keep):
             out.append(name)
     return out

@@ -158,7 +158,7 @@ def _preload_pack(pack: Path) -> None:
             sys.modules.pop(name, None)
 
 
-def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: Sequence[Path]) -> int:
+def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: tuple[list[Path], list[Path]]) -> int:
     """Become the requested process; returns its exit code."""
     from preflight import preload
 
@@ -175,7 +175,7 @@ def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: Seq
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True,
                                   write_through=role == "pack")
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True, errors="backslashreplace")
-    for name in preload.local_modules(purge):
+    for name in preload.local_modules(*purge):
         sys.modules.pop(name, None)
     os.chdir(request["cwd"])
     os.environ.clear()
@@ -209,7 +209,7 @@ def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: Seq
 _BASE_PATH: list[str] = []
 
 
-def _serve(control: socket.socket, purge: dict[str, list[Path]]) -> None:
+def _serve(control: socket.socket, purge: dict[str, tuple[list[Path], list[Path]]]) -> None:
     """Fork a child per request until the client goes away."""
     # Everything imported so far is shared with the children copy-on-write. The garbage collector writes into every
     # object it scans, which would copy those pages into each child: keep what is here out of its sight.
@@ -270,7 +270,7 @@ def _serve(control: socket.socket, purge: dict[str, list[Path]]) -> None:
                             os.close(fd)
                         for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
                             signal.signal(sig, signal.SIG_DFL if sig != signal.SIGINT else signal.default_int_handler)
-                        code = _child(role, request, fds, purge.get(role, []))
+                        code = _child(role, request, fds, purge.get(role, ([], [])))
                     finally:
                         try:
                             sys.stdout.flush()
@@ -300,7 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     _BASE_PATH[:] = [p for p in sys.path[1:] if p not in own]  # each child names its own PYTHONPATH entries
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
     control = socket.socket(fileno=args.control)
-    purge = {"program": [args.pack] if args.pack else [], "pack": [args.program] if args.program else []}
+    # A child drops the other role's own modules (the pack directory may lie inside the project's): the program
+    # must not find the pack's modules, nor the pack the program's.
+    program_dir = (args.program if args.program and args.program.is_dir() else
+                   args.program.parent if args.program else None)
+    purge = {"program": ([args.pack] if args.pack else [], []),
+             "pack": ([program_dir] if program_dir else [], [args.pack] if args.pack else [])}
     try:
         import pulumi  # noqa: F401 - shared by both roles
         import pulumi.runtime  # noqa: F401

@@ -65,7 +65,10 @@ def _index() -> dict[str, dict[str, Action]]:
 
 def warm() -> None:
     """Build the index now (a pack that starts warm answers its first question at full speed), and hand the memory
-    its parsing used back to the system where the C library can (glibc), so a warmed process stays small."""
+    its parsing used back to the system where the C library can (glibc), so a warmed process stays small. A process
+    that has the index already (forked from a warmed one) has nothing to do."""
+    if _index.cache_info().currsize:
+        return
     _index()
     _release_free_memory()
 
