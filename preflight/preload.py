@@ -5,7 +5,8 @@ import, then forks one child per stack. What to import is found statically, from
 modules it imports (transitively): every module outside the program's own directory, and for Pulumi packages the
 submodules the code reaches by attribute (``aws.ec2.SecurityGroup`` → ``pulumi_aws.ec2``), since Pulumi packages
 load their submodules lazily on first use and that first use is most of their cost. The program's own modules are
-not imported ahead (``local_modules`` names them): their top-level code may depend on the stack it runs for.
+found too, with the graph of which imports which (``scan_graph``), so that a process that imported them can tell
+which ones a changed file makes stale: the changed module and every module that imports it.
 
 Only plain ``import``/``from`` statements and attribute chains on the names they bind are understood; anything
 missed is simply imported by the child when it runs, as it would have been without a zygote.
@@ -18,6 +19,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 LAZY_PACKAGES = ("pulumi_",)
@@ -56,9 +58,44 @@ def _package_of(path: Path, root: Path) -> str:
 def scan(entries: Iterable[Path], roots: Iterable[Path]) -> tuple[list[str], list[str]]:
     """(third-party modules to import, local modules) reachable from the ``entries`` files, local modules being
     those found under ``roots`` (the directories on the program's own ``sys.path``)."""
+    found = scan_graph(entries, roots)
+    return found.outside, found.local
+
+
+@dataclass
+class Scan:
+    outside: list[str]
+    """Modules from outside the roots (third-party and standard library), and Pulumi submodules reached."""
+    local: list[str]
+    """Modules under the roots, in the order found."""
+    imports: dict[str, set[str]]
+    """Local module → the local modules it imports."""
+    dynamic: bool
+    """Whether some local file imports by other means than import statements (``importlib``, ``__import__``)."""
+
+    def importers(self, changed: Iterable[str]) -> set[str]:
+        """``changed`` and every local module that imports one of them, directly or not."""
+        reverse: dict[str, set[str]] = {}
+        for module, imported in self.imports.items():
+            for name in imported:
+                reverse.setdefault(name, set()).add(module)
+        out, todo = set(), list(changed)
+        while todo:
+            name = todo.pop()
+            if name in out:
+                continue
+            out.add(name)
+            todo.extend(reverse.get(name, ()))
+        return out
+
+
+def scan_graph(entries: Iterable[Path], roots: Iterable[Path]) -> Scan:
+    """What ``scan`` finds, with the local import graph."""
     roots = [Path(r).resolve() for r in roots]
     outside: dict[str, None] = {}
     local: dict[str, None] = {}
+    imports: dict[str, set[str]] = {}
+    dynamic = False
     seen: set[Path] = set()
     todo = [Path(e).resolve() for e in entries]
     while todo:
@@ -71,14 +108,17 @@ def scan(entries: Iterable[Path], roots: Iterable[Path]) -> tuple[list[str], lis
             continue
         root = next((r for r in roots if path.is_relative_to(r)), None)
         package = _package_of(path, root) if root else ""
+        this = _module_name(path, root) if root else ""
+        edges = imports.setdefault(this, set())
         aliases: dict[str, str] = {}  # name bound in this file → module it names (for attribute chains)
 
-        def found(module: str, *, _aliases: dict[str, str] = aliases) -> None:
+        def found(module: str, *, _aliases: dict[str, str] = aliases, _edges: set[str] = edges) -> None:
             if not module or module == "__future__":
                 return
             local_file = _module_file(module, roots)
             if local_file is not None:
                 local[module] = None
+                _edges.add(module)
                 todo.append(local_file.resolve())
                 # a local package's parents are imported too
                 parent = module.rpartition(".")[0]
@@ -112,12 +152,25 @@ def scan(entries: Iterable[Path], roots: Iterable[Path]) -> tuple[list[str], lis
                     if _module_file(child, roots) is not None or module.startswith(LAZY_PACKAGES):
                         found(child)
                     aliases[alias.asname or alias.name] = child
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (
+                    isinstance(node.func, ast.Name) and node.func.id == "__import__"
+                    or isinstance(node.func, ast.Attribute) and node.func.attr == "import_module"):
+                dynamic = True
         for node in ast.walk(tree):  # attribute chains on imported Pulumi packages: aws.ec2.X → pulumi_aws.ec2
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 module = aliases.get(node.value.id)
                 if module and module.split(".")[0].startswith(LAZY_PACKAGES):
                     outside[f"{module}.{node.attr}"] = None
-    return list(outside), list(local)
+    imports.pop("", None)
+    return Scan(list(outside), list(local), imports, dynamic)
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
 def load(modules: Iterable[str]) -> list[str]:

@@ -9,10 +9,11 @@ forks a child per request: the child starts with everything imported, sharing th
 
 A child is what ``python -m preflight.record ...`` or ``python -u -m pulumi.policy <address> .`` would be: its own
 working directory, environment, ``sys.argv``, ``sys.path``, stdin from /dev/null and stdout/stderr on pipes the
-client passes with the request. Modules of the program's own directory are never imported ahead (their top-level
-code may depend on the stack); the pack's own modules are, with its data warmed (``guardrails.serving.warm`` in this
-project: whatever the pack's ``__main__.py`` runs before it serves), unless their import read the stack (a
-``PULUMI_*`` variable, Pulumi's stack settings or config): then each pack child imports them itself.
+client passes with the request. The program's own modules are imported ahead too, unless their import read the
+stack (a ``PULUMI_*`` variable, Pulumi's stack settings or config) or some module imports by name at run time: a
+recorder drops the ones whose file changed since (and every module importing them), so it runs what is on disk.
+The pack's own modules are imported with its data warmed (whatever the pack's ``__main__.py`` runs before it
+serves: ``guardrails.serving.warm`` here), under the same condition.
 
 With ``--pack`` and ``--program`` in one zygote (the program's Python is the preflight's own), the zygote imports
 what both share, then forks a second zygote for the pack, so the two warm up side by side on two cores. Each serves
@@ -108,14 +109,58 @@ class _Served(Exception):
     """Raised instead of serving when the zygote runs a pack's ``__main__.py`` to import and warm it."""
 
 
+_PROGRAM: dict[str, Any] = {}
+"""What the zygote imported of the program's own modules: ``scan`` (the import graph) and ``files`` (module →
+(file, modification time) when imported)."""
+
+
 def _preload_program(program: Path) -> None:
+    """Import what the program imports: third-party modules, then (unless that reads the stack) its own."""
     from preflight import preload
 
     root = program if program.is_dir() else program.parent
     entry = program / "__main__.py" if program.is_dir() else program
-    outside, _ = preload.scan([entry], [root])
-    preload.load(["pulumi", "pulumi.runtime", *outside])
+    scan = preload.scan_graph([entry], [root])
+    preload.load(["pulumi", "pulumi.runtime", *scan.outside])
     preload.load(["preflight.engine", "preflight.stackrefs", "preflight.datasources"])  # not the module run as __main__
+    if scan.dynamic:
+        return  # a module imported by name at run time could be stale without the graph telling
+    saved_path, saved_cwd = list(sys.path), os.getcwd()
+    tripwire = _Tripwire()
+    try:
+        os.chdir(root)
+        sys.path.insert(0, str(root))
+        with tripwire:
+            preload.load([m for m in scan.local if m != "__main__"])
+    finally:
+        sys.path[:] = saved_path
+        os.chdir(saved_cwd)
+    files = {}
+    for name in preload.local_modules([root]):
+        file = getattr(sys.modules[name], "__file__", None)
+        try:
+            files[name] = (file, os.stat(file).st_mtime_ns)
+        except (OSError, TypeError):
+            files[name] = (file, None)
+    if tripwire.tripped:  # their top-level code read the stack: each child imports them for its own
+        for name in files:
+            sys.modules.pop(name, None)
+        return
+    _PROGRAM.update(scan=scan, files=files)
+
+
+def _stale_program_modules() -> set[str]:
+    """The program's modules imported by the zygote whose file changed since, and every module importing them."""
+    files = _PROGRAM.get("files") or {}
+    changed = set()
+    for name, (file, mtime) in files.items():
+        try:
+            now = os.stat(file).st_mtime_ns if file else None
+        except OSError:
+            now = None
+        if now is None or now != mtime:
+            changed.add(name)
+    return _PROGRAM["scan"].importers(changed) & set(files) if changed else set()
 
 
 def _preload_pack(pack: Path) -> None:
@@ -177,6 +222,9 @@ def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: tup
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True, errors="backslashreplace")
     for name in preload.local_modules(*purge):
         sys.modules.pop(name, None)
+    if role == "program":
+        for name in _stale_program_modules():
+            sys.modules.pop(name, None)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])

@@ -120,3 +120,30 @@ def test_watch_rechecks_on_save_and_stops_on_ctrl_c(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_importers_again(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "__main__.py").write_text("import user\n")
+    (project / "helper.py").write_text("VALUE = 'old'\n")
+    (project / "user.py").write_text("from helper import VALUE\nSEEN = VALUE\n")
+    (project / "other.py").write_text("NAME = 'other'\n")
+    (project / "probe.py").write_text("import sys\nwarm = 'user' in sys.modules\nimport user\nprint(user.SEEN, warm)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    zygotes = zygote.Zygote.start(sys.executable, env=env, cwd=project, program=project)
+
+    def probe() -> str:
+        child = zygotes["program"].fork("probe", argv=["-m"], cwd=project, env=env, path=[str(project)])
+        out = child.stdout.read().decode().strip()
+        assert child.wait(120) == 0, child.stderr.read().decode()
+        return out
+
+    try:
+        assert probe() == "old True"  # imported by the zygote
+        (project / "helper.py").write_text("VALUE = 'new'\n")
+        os.utime(project / "helper.py", ns=(time.time_ns(), time.time_ns() + 10**9))
+        assert probe() == "new False"  # user imported the old VALUE: it is imported again too
+    finally:
+        for z in zygotes.values():
+            z.close()

@@ -75,14 +75,12 @@ def warm() -> None:
 
 def _release_free_memory() -> None:
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter is linked with, when it is glibc
+    except (OSError, AttributeError, TypeError):
         return
     trim(0)
 
