@@ -156,10 +156,12 @@ def watch_latency(repeat: int) -> tuple[float, int] | None:
         nonlocal buffer
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if marker in buffer:
-                line, _, buffer = buffer.partition(marker)
-                rest, _, buffer = buffer.partition(b"\n")
-                return (line.rsplit(b"\n", 1)[-1] + marker + rest).decode()
+            at = buffer.find(marker)
+            end = buffer.find(b"\n", at) if at >= 0 else -1
+            if end >= 0:  # the whole line is in
+                start = buffer.rfind(b"\n", 0, at) + 1
+                line, buffer = buffer[start:end], buffer[end + 1:]
+                return line.decode()
             if sel.select(max(0.0, deadline - time.monotonic())):
                 chunk = os.read(proc.stdout.fileno(), 65536)
                 if not chunk:

@@ -27,6 +27,7 @@ return value; the pack then works exactly as before, only slower.
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,19 +37,52 @@ _INSTALLED = "_guardrails_serving_installed"
 _SDK_VERSION = "1.21.0"  # the pulumi_policy whose AnalyzeStack _analyze_stack reproduces
 
 
-def _scoped(call: Callable[..., Any]) -> Callable[..., Any]:
-    """``call`` (a servicer method) with a fresh memo for its duration on this thread."""
+def _scoped(call: Callable[..., Any], *, pause_collector: bool = False) -> Callable[..., Any]:
+    """``call`` (a servicer method) with a fresh memo for its duration on this thread; with ``pause_collector``, the
+    cyclic garbage collector paused meanwhile (see ``_Collector``)."""
 
     @functools.wraps(call)
     def wrapper(self: Any, request: Any, context: Any) -> Any:
         outer = getattr(_state, "memo", None)
         _state.memo = {}
+        if pause_collector:
+            _COLLECTOR.pause()
         try:
             return call(self, request, context)
         finally:
             _state.memo = outer
+            if pause_collector:
+                _COLLECTOR.resume()
 
     return wrapper
+
+
+class _Collector:
+    """Pauses Python's cyclic garbage collector while ``AnalyzeStack`` builds the whole stack: the objects it makes
+    all live until the call returns, and collections triggered by their number would scan them again and again
+    (a third of the call's time at a few thousand resources). Reference counting frees memory as usual meanwhile;
+    the collector runs again after the last such call in progress ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._was_enabled = False
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._active == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._active += 1
+
+    def resume(self) -> None:
+        with self._lock:
+            self._active -= 1
+            if self._active == 0 and self._was_enabled:
+                gc.enable()
+
+
+_COLLECTOR = _Collector()
 
 
 def _remembered(function: Callable[..., Any], tag: str) -> Callable[..., Any]:
@@ -225,6 +259,7 @@ def warm() -> None:
 
     _actions.warm()
     ecs_container_definitions_valid.warm()
+    gc.freeze()  # the pack's modules and data live as long as the pack: out of the collector's way
 
 
 def install() -> bool:
@@ -251,6 +286,6 @@ def install() -> bool:
     servicer._get_resource_options = _remembered_method(servicer._get_resource_options, "options")
     servicer._get_provider_resource = _remembered_method(servicer._get_provider_resource, "provider")
     servicer.Analyze = _scoped(_analyze)
-    servicer.AnalyzeStack = _scoped(_analyze_stack)
+    servicer.AnalyzeStack = _scoped(_analyze_stack, pause_collector=True)
     setattr(servicer, _INSTALLED, True)
     return True
