@@ -32,7 +32,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, environment, fast, hints, invented, report, stackconfig, stackrefs, watch, zygote
+    from preflight import (
+        analyzer,
+        environment,
+        fast,
+        hints,
+        invented,
+        report,
+        stackconfig,
+        stackrefs,
+        watch,
+        zygote_client,
+    )
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -132,14 +143,14 @@ def record_streaming(config: stackconfig.StackConfig, args: argparse.Namespace, 
         try:
             child = args.warm.fork_recorder(["--input", str(given), "--out", str(out), "--events", "3"], env,
                                             events_w)
-        except zygote.ZygoteError:
+        except zygote_client.ZygoteError:
             child = subprocess.Popen(
                 [args.python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out),
                  "--events", str(events_w)], cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=[events_w])
     finally:
         os.close(events_w)
-    if isinstance(child, zygote.ForkedProcess):
+    if isinstance(child, zygote_client.ForkedProcess):
         child.started(60)
     streaming.forked_at = time.perf_counter()
     errors: list[bytes] = []

@@ -31,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from preflight import analyzer, environment, invented, zygote
+from preflight import analyzer, environment, invented, zygote_client
 
 SWITCH = "PREFLIGHT_FAST"
 
@@ -66,15 +66,16 @@ class Warm:
         program_env["PYTHONPATH"] = os.pathsep.join([pythonpath, *_pythonpath(program_env)])
         own_env = dict(os.environ)
         own_env["PYTHONPATH"] = os.pathsep.join([pythonpath, *_pythonpath(own_env)])
-        self.zygotes: dict[str, zygote.Zygote] = {}
+        self.zygotes: dict[str, zygote_client.Zygote] = {}
+        start = zygote_client.Zygote.start
         try:
             if same_environment(python):
-                self.zygotes = zygote.Zygote.start(python.python, env=program_env, cwd=runtime.program_dir,
-                                                   program=runtime.program, pack=pack_dir)
+                self.zygotes = start(python.python, env=program_env, cwd=runtime.program_dir, program=runtime.program,
+                                     pack=pack_dir)
             else:
-                self.zygotes.update(zygote.Zygote.start(python.python, env=program_env, cwd=runtime.program_dir,
-                                                        program=runtime.program))
-                self.zygotes.update(zygote.Zygote.start(sys.executable, env=own_env, cwd=pack_dir, pack=pack_dir))
+                self.zygotes.update(start(python.python, env=program_env, cwd=runtime.program_dir,
+                                          program=runtime.program))
+                self.zygotes.update(start(sys.executable, env=own_env, cwd=pack_dir, pack=pack_dir))
         except OSError:
             self.close()
 
@@ -82,7 +83,7 @@ class Warm:
         """``python -m preflight.record`` forked from the warm recorder; ZygoteError when there is none."""
         program = self.zygotes.get("program")
         if program is None:
-            raise zygote.ZygoteError("no zygote")
+            raise zygote_client.ZygoteError("no zygote")
         cwd = self.runtime.program_dir
         return program.fork("preflight.record", argv=["-m", *argv], cwd=cwd, env=env,
                             path=[str(cwd), *_pythonpath(env)], extra_fds=[events_fd])
@@ -96,7 +97,7 @@ class Warm:
             try:
                 return pack.fork("pulumi.policy", argv=["-m", analyzer.ENGINE_ADDRESS, "."], cwd=pack_dir, env=env,
                                  path=[str(pack_dir), *_pythonpath(env)])
-            except zygote.ZygoteError:
+            except zygote_client.ZygoteError:
                 return analyzer.PolicyPackProcess.popen(pack_dir, env)
 
         return launch

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from preflight import analyzer, preload, report, watch, zygote
+from preflight import analyzer, preload, report, watch, zygote_client
 from preflight.analyzer import Diagnostic
 from tests.preflight.recordings import FIXTURE, PACK, REPO
 
@@ -52,7 +52,7 @@ def test_a_zygote_child_runs_a_module_with_its_own_directory_environment_and_arg
         "import json, os, sys\nprint(json.dumps({'cwd': os.getcwd(), 'argv': sys.argv[1:], "
         "'env': os.environ.get('PROBE'), 'path0': sys.path[0]}))\nsys.exit(3)\n")
     env = {**os.environ, "PYTHONPATH": str(REPO), "PROBE": "yes"}
-    zygotes = zygote.Zygote.start(sys.executable, env=env, cwd=REPO, pack=PACK)
+    zygotes = zygote_client.Zygote.start(sys.executable, env=env, cwd=REPO, pack=PACK)
     try:
         child = zygotes["pack"].fork("probe", argv=["-m", "one", "two"], cwd=tmp_path, env=env,
                                      path=[str(tmp_path)])
@@ -131,7 +131,7 @@ def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_imp
     (project / "other.py").write_text("NAME = 'other'\n")
     (project / "probe.py").write_text("import sys\nwarm = 'user' in sys.modules\nimport user\nprint(user.SEEN, warm)\n")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    zygotes = zygote.Zygote.start(sys.executable, env=env, cwd=project, program=project)
+    zygotes = zygote_client.Zygote.start(sys.executable, env=env, cwd=project, program=project)
 
     def probe() -> str:
         child = zygotes["program"].fork("probe", argv=["-m"], cwd=project, env=env, path=[str(project)])
