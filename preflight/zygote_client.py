@@ -192,9 +192,9 @@ class Zygote:
     def close(self) -> None:
         self.hang_up()
         if self.process is not None:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            # Waited for without polling (a wait with a timeout polls); killed if it has not ended within 5 s.
+            watchdog = threading.Timer(5, self.process.kill)
+            watchdog.start()
+            self.process.wait()
+            watchdog.cancel()
         self._reader.join(timeout=2)
