@@ -280,6 +280,7 @@ def main() -> int:
         largest = max(counts, key=counts.get)
         alone = best_of(repeat, lambda: program_alone(REPO, largest, work))
         slow = best_of(repeat, lambda: preflight(["--all"], work, env={"PREFLIGHT_FAST": "0"})[0])
+        paired = best_of(repeat, lambda: preflight(["--all", "--jobs", str(os.cpu_count() or 2)], work)[0])
         say()
         say("1. --all against the largest stack's program alone (goal: at most 1.3x)")
         say(f"   stacks {', '.join(f'{s} {counts[s]}' for s in stacks)} resources; largest: {largest}")
@@ -350,6 +351,8 @@ def main() -> int:
         say(f"   program alone ({largest}): {alone.peak_pss:.0f} MB; --all: {all_run.peak_pss:.0f} MB "
             f"(largest single process {all_run.peak_rss:.0f} MB): ratio {all_run.peak_pss / alone.peak_pss:.2f}x; "
             f"PREFLIGHT_FAST=0: {slow.peak_pss:.0f} MB")
+        say(f"   --all --jobs {os.cpu_count() or 2} (one stack per core at a time): {paired.peak_pss:.0f} MB "
+            f"({paired.peak_pss / alone.peak_pss:.2f}x) in {paired.wall:.2f} s ({paired.wall / alone.wall:.2f}x)")
 
         # where the time goes
         say()
