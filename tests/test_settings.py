@@ -296,7 +296,7 @@ def _drop(which: str, key: str) -> Callable[[list[Any]], None]:
     (_set("api", imageTg="x"), f"unknown key {S}[api].imageTg; did you mean imageTag?"),
     (_set("api", desiredcount=2), f"unknown key {S}[api].desiredcount; did you mean desiredCount?"),
     (_set("api", zzz=1), f"unknown key {S}[api].zzz"),
-    (lambda s: s.append("web"), f'{S}[2] must be a mapping of service keys (got "web")'),
+    (lambda s: s.append("web"), f'{S}[2] must be a mapping (got "web")'),
     # values
     (_set("web", name="Web"), f'{S}[Web].name must be lowercase letters, digits and hyphens, starting with a letter, '
                               'up to 21 characters (got "Web")'),
