@@ -13,7 +13,7 @@ from typing import Any
 from components.ecs.fargate_service import FARGATE_SIZES
 from components.ecs.roles import GRANT_ACTIONS, Grant
 from components.ecs.service import AUTONAMED_CHILDREN, rolling_update_deadlocks
-from components.lb.alb import PLATFORM_RULE_PRIORITIES
+from components.lb.alb import CATCH_ALL_RULE_PRIORITIES, PLATFORM_RULE_PRIORITIES, SHARED_RULE_PRIORITIES
 from components.network.egress import HTTPS_ANYWHERE, EgressRule
 from settings import aws
 from settings.schema import PROJECT, ConfigError, Key, Reader, article, between, did_you_mean, has_type, string_map
@@ -91,7 +91,8 @@ SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
     "image": ("string", None, "Image to run from another registry; absent means repository at imageTag."),
     "repository": ("string", None, "One of container-platform:repositories the image comes from (without image)."),
     "imageTag": ("string", None, "Release tag in repository (required with it)."),
-    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999; lower is evaluated first)."),
+    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999, a catch-all 49000..50000; "
+                                      "lower is evaluated first)."),
     "cpu": ("integer", 256, "Task CPU units (Fargate needs a valid cpu/memory pair)."),
     "memory": ("integer", 512, "Task memory in MiB."),
     "port": ("integer", 8080, "Container port the load balancer forwards to."),
@@ -173,9 +174,13 @@ def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, A
     if v["launchType"] not in LAUNCH_TYPES:
         raise bad("launchType", f"must be one of {', '.join(LAUNCH_TYPES)}")
     _check_image(s)
-    if v["priority"] not in PLATFORM_RULE_PRIORITIES:
-        raise bad("priority", f"must be {PLATFORM_RULE_PRIORITIES.start}..{PLATFORM_RULE_PRIORITIES.stop - 1} "
-                              f"(higher listener rule priorities are left to other projects)")
+    if v["priority"] not in PLATFORM_RULE_PRIORITIES and v["priority"] not in CATCH_ALL_RULE_PRIORITIES:
+        raise bad("priority", f"must be {_span(PLATFORM_RULE_PRIORITIES)}, or {_span(CATCH_ALL_RULE_PRIORITIES)} for a "
+                              f"catch-all ({_span(SHARED_RULE_PRIORITIES)} are left to other projects)")
+    if v["priority"] in PLATFORM_RULE_PRIORITIES and v["host"] is None and _catch_all(v["path"]):
+        raise bad("priority", f"must be {_span(CATCH_ALL_RULE_PRIORITIES)} for a catch-all (path {v['path']!r} on any "
+                              f"host): after the rules other projects attach ({_span(SHARED_RULE_PRIORITIES)}), whose "
+                              f"traffic it would otherwise take")
     if not 1 <= v["port"] <= 65535:
         raise bad("port", "must be 1..65535")
     if not _PATH.fullmatch(v["path"]):
@@ -375,6 +380,15 @@ def _check_rolling_update(s: _Service, count: int, min_healthy: int, max_percent
 
 
 # ---- listener rules across services ---------------------------------------------------------------------------
+
+
+def _span(priorities: range) -> str:
+    return f"{priorities.start}..{priorities.stop - 1}"
+
+
+def _catch_all(path: str) -> bool:
+    """Whether path pattern ``path`` matches every request path (``/*`` or ``*``)."""
+    return path in ("/*", "*")
 
 
 def _covers(pattern: str, other: str) -> bool:
