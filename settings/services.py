@@ -15,6 +15,7 @@ from components.ecs.roles import GRANT_ACTIONS, Grant
 from components.ecs.service import AUTONAMED_CHILDREN, rolling_update_deadlocks
 from components.lb.alb import CATCH_ALL_RULE_PRIORITIES, PLATFORM_RULE_PRIORITIES, SHARED_RULE_PRIORITIES
 from components.network.egress import HTTPS_ANYWHERE, EgressRule
+from contract.routing import hides
 from settings import aws
 from settings.schema import PROJECT, ConfigError, Key, Reader, article, between, did_you_mean, has_type, string_map
 from settings.storage import VolumeSettings, parse_volumes
@@ -391,19 +392,6 @@ def _catch_all(path: str) -> bool:
     return path in ("/*", "*")
 
 
-def _covers(pattern: str, other: str) -> bool:
-    """Whether path ``pattern`` matches every path ``other`` matches: equal, or ``pattern`` is a prefix followed by
-    a single trailing * that ``other`` starts with (the case of a catch-all such as /* or /api/*)."""
-    if pattern == other:
-        return True
-    head = pattern[:-1]
-    return pattern.endswith("*") and "*" not in head and "?" not in head and other.startswith(head)
-
-
-def _hosts_cover(host: str | None, other: str | None) -> bool:
-    return host is None or (other is not None and host.lower() == other.lower())
-
-
 def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
     """Priorities are unique, and no rule hides another: ALB evaluates rules by priority, so a service whose rule
     matches everything another's does, at a lower priority, takes all of that service's traffic."""
@@ -417,7 +405,7 @@ def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
                 raise ConfigError(f"{reader.file}: {where}[{a.name}] and {where}[{b.name}] route the same path "
                                   f"{a.path!r} and host {a.host or '(any)'}; one would never get traffic")
             first, second = (a, b) if a.priority < b.priority else (b, a)
-            if _covers(first.path, second.path) and _hosts_cover(first.host, second.host):
+            if hides((first.path, first.host), (second.path, second.host)):
                 raise ConfigError(
                     f"{reader.file}: {where}[{first.name}] (priority {first.priority}, path {first.path!r}) would "
                     f"take all traffic of {where}[{second.name}] (priority {second.priority}, path "

@@ -57,6 +57,8 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     listener_arn: pulumi.Output[str]
     """The listener services attach their rules to (HTTPS when there is a certificate)."""
+    listener_protocol: str
+    """Its protocol: HTTPS or HTTP."""
 
     def __init__(self, name: str, args: ApplicationLoadBalancerArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -114,8 +116,10 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
         self.zone_id = lb.zone_id
         self.security_group_id = sg.id
         self.listener_arn = main.arn
+        self.listener_protocol = "HTTPS" if args.certificate_arn else "HTTP"
         self.register_outputs({"arn": self.arn, "dnsName": self.dns_name, "zoneId": self.zone_id,
-                               "securityGroupId": self.security_group_id, "listenerArn": self.listener_arn})
+                               "securityGroupId": self.security_group_id, "listenerArn": self.listener_arn,
+                               "listenerProtocol": self.listener_protocol})
 
     def _log_bucket(self, name: str, context: PlatformContext,
                     child: pulumi.ResourceOptions) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
