@@ -131,7 +131,7 @@ def check(reference: str, outputs: Mapping[str, Any], claims: Claims) -> dict[st
         problems = _claim_problems(where, outputs, claims)
     if problems:
         raise ContractError("\n".join(problems))
-    values = {name: outputs.get(name) for name in BY_NAME}
+    values = {name: spec.shape.normalized(outputs[name]) if name in outputs else None for name, spec in BY_NAME.items()}
     priorities = values["reservedListenerPriorities"]
     values["reservedListenerPriorities"] = range(int(priorities["min"]), int(priorities["max"]) + 1)
     values["services"] = {k: {**v, "priority": int(v["priority"])} for k, v in values["services"].items()}
@@ -149,7 +149,7 @@ def _claim_problems(where: str, outputs: Mapping[str, Any], claims: Claims) -> l
                         "expect them (Claims.endpoints=True) and admit your tasks")
     span = outputs["reservedListenerPriorities"]
     low, high = int(span["min"]), int(span["max"])
-    rules = {name: (int(s["priority"]), s["path"], s["host"]) for name, s in outputs["services"].items()}
+    rules = {name: (int(s["priority"]), s["path"], s.get("host")) for name, s in outputs["services"].items()}
     for rule in claims.listener_rules:
         mine = f"listener rule {rule.priority} ({rule.path} on {rule.host or 'any host'})"
         if not low <= rule.priority <= high:

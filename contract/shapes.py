@@ -14,7 +14,8 @@ class Field:
     name: str
     shape: Shape
     nullable: bool = False
-    """The value may be null (JSON null, Python None)."""
+    """The value may be null (JSON null, Python None). A Python program reading the stack through a StackReference
+    sees no key at all: Pulumi's Python SDK drops null values from objects."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,17 @@ class Shape:
                                    for f in self.fields) + "}"
         return self.kind
 
+    def normalized(self, value: Any) -> Any:
+        """``value`` (of this shape) with every nullable record field present, None where it was left out."""
+        if self.kind == "list":
+            return [self.of.normalized(v) for v in value]  # type: ignore[union-attr]
+        if self.kind == "map":
+            return {k: self.of.normalized(v) for k, v in value.items()}  # type: ignore[union-attr]
+        if self.kind == "record":
+            return {f.name: f.shape.normalized(value[f.name]) if value.get(f.name) is not None else None
+                    for f in self.fields}
+        return value
+
     def problems(self, value: Any, where: str) -> list[str]:
         """What in ``value`` does not have this shape, each naming where it is (``services.web.path``)."""
         if self.kind == "string":
@@ -66,7 +78,8 @@ class Shape:
         out = []
         for f in self.fields:
             if f.name not in value:
-                out.append(f"{where} has no {f.name}")
+                if not f.nullable:
+                    out.append(f"{where} has no {f.name}")
             elif not (f.nullable and value[f.name] is None):
                 out.extend(f.shape.problems(value[f.name], f"{where}.{f.name}"))
         out.extend(f"{where} has {key}, which the contract does not declare"
