@@ -87,8 +87,8 @@ OUTPUTS: tuple[StackOutput, ...] = (
                                           "certificate, else plain HTTP on 80 (see `albListenerProtocol`)."),
     StackOutput("albListenerProtocol", STRING, "`HTTPS` or `HTTP`: the protocol of `albListenerArn`."),
     StackOutput("reservedListenerPriorities", PRIORITIES,
-                "Listener rule priorities left to other projects, inclusive (1000..48999): the platform's services "
-                "use 1..999 and its catch-all 49000..50000. Each project keeps to a block of its own."),
+                "Listener rule priorities left to other projects, inclusive: the platform's services come before "
+                "them, its catch-all rule after. Each project keeps to a block of its own."),
     StackOutput("clusterName", STRING, "The ECS cluster."),
     StackOutput("clusterArn", STRING, "Its ARN (`ServiceArgs.cluster_arn`)."),
     StackOutput("capacityProviderName", STRING, "The EC2 capacity provider (bridge-mode services)."),

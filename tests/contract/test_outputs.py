@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import settings
-from components.lb.alb import SHARED_RULE_PRIORITIES
+from components.lb.alb import CATCH_ALL_RULE_PRIORITIES, SHARED_RULE_PRIORITIES
 from contract import OUTPUTS, VERSION, PlatformOutputs
 from contract.outputs import BY_NAME, EKS, ENDPOINTS, markdown_table, present
 from contract.reference import Claims, check
@@ -125,6 +125,10 @@ def test_the_readme_table_is_the_contracts():
     readme = (REPO / "README.md").read_text()
     section = readme.split("\n## Stack outputs", 1)[1].split("\n## ", 1)[0]
     assert markdown_table() in section
+    using = readme.split("\n## Using the platform from another project", 1)[1].split("\n## ", 1)[0]
+    shared, catch_all = SHARED_RULE_PRIORITIES, CATCH_ALL_RULE_PRIORITIES
+    assert f"**{shared.start}..{shared.stop - 1} are reserved for other projects**" in using
+    assert f"{catch_all.start}..{catch_all.stop - 1}, after everyone else" in using
 
 
 def test_platform_outputs_has_one_field_per_output_in_the_contracts_order():
