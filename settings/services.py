@@ -12,8 +12,9 @@ from typing import Any
 
 from components.ecs.roles import Grant
 from components.ecs.service import AUTONAMED_CHILDREN, rolling_update_deadlocks
-from components.lb.alb import PLATFORM_RULE_PRIORITIES
+from components.lb.alb import CATCH_ALL_RULE_PRIORITIES, PLATFORM_RULE_PRIORITIES, SHARED_RULE_PRIORITIES
 from components.network.egress import HTTPS_ANYWHERE, EgressRule
+from contract.routing import hides
 from settings import aws, items
 from settings.items import (
     IMAGE,
@@ -91,7 +92,8 @@ SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
     "image": ("string", None, "Image to run from another registry; absent means repository at imageTag."),
     "repository": ("string", None, "One of container-platform:repositories the image comes from (without image)."),
     "imageTag": ("string", None, "Release tag in repository (required with it)."),
-    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999; lower is evaluated first)."),
+    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999, a catch-all 49000..50000; "
+                                      "lower is evaluated first)."),
     "cpu": ("integer", 256, "Task CPU units (Fargate needs a valid cpu/memory pair)."),
     "memory": ("integer", 512, "Task memory in MiB."),
     "port": ("integer", 8080, "Container port the load balancer forwards to."),
@@ -137,9 +139,13 @@ def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, A
     if v["launchType"] not in LAUNCH_TYPES:
         raise bad("launchType", f"must be one of {', '.join(LAUNCH_TYPES)}")
     _check_image(s)
-    if v["priority"] not in PLATFORM_RULE_PRIORITIES:
-        raise bad("priority", f"must be {PLATFORM_RULE_PRIORITIES.start}..{PLATFORM_RULE_PRIORITIES.stop - 1} "
-                              f"(higher listener rule priorities are left to other projects)")
+    if v["priority"] not in PLATFORM_RULE_PRIORITIES and v["priority"] not in CATCH_ALL_RULE_PRIORITIES:
+        raise bad("priority", f"must be {_span(PLATFORM_RULE_PRIORITIES)}, or {_span(CATCH_ALL_RULE_PRIORITIES)} for a "
+                              f"catch-all ({_span(SHARED_RULE_PRIORITIES)} are left to other projects)")
+    if v["priority"] in PLATFORM_RULE_PRIORITIES and v["host"] is None and _catch_all(v["path"]):
+        raise bad("priority", f"must be {_span(CATCH_ALL_RULE_PRIORITIES)} for a catch-all (path {v['path']!r} on any "
+                              f"host): after the rules other projects attach ({_span(SHARED_RULE_PRIORITIES)}), whose "
+                              f"traffic it would otherwise take")
     if not 1 <= v["port"] <= 65535:
         raise bad("port", "must be 1..65535")
     if not _PATH.fullmatch(v["path"]):
@@ -308,17 +314,13 @@ def _check_rolling_update(s: Item, count: int, min_healthy: int, max_percent: in
 # ---- listener rules across services ---------------------------------------------------------------------------
 
 
-def _covers(pattern: str, other: str) -> bool:
-    """Whether path ``pattern`` matches every path ``other`` matches: equal, or ``pattern`` is a prefix followed by
-    a single trailing * that ``other`` starts with (the case of a catch-all such as /* or /api/*)."""
-    if pattern == other:
-        return True
-    head = pattern[:-1]
-    return pattern.endswith("*") and "*" not in head and "?" not in head and other.startswith(head)
+def _span(priorities: range) -> str:
+    return f"{priorities.start}..{priorities.stop - 1}"
 
 
-def _hosts_cover(host: str | None, other: str | None) -> bool:
-    return host is None or (other is not None and host.lower() == other.lower())
+def _catch_all(path: str) -> bool:
+    """Whether path pattern ``path`` matches every request path (``/*`` or ``*``)."""
+    return path in ("/*", "*")
 
 
 def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
@@ -334,7 +336,7 @@ def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
                 raise ConfigError(f"{reader.file}: {where}[{a.name}] and {where}[{b.name}] route the same path "
                                   f"{a.path!r} and host {a.host or '(any)'}; one would never get traffic")
             first, second = (a, b) if a.priority < b.priority else (b, a)
-            if _covers(first.path, second.path) and _hosts_cover(first.host, second.host):
+            if hides((first.path, first.host), (second.path, second.host)):
                 raise ConfigError(
                     f"{reader.file}: {where}[{first.name}] (priority {first.priority}, path {first.path!r}) would "
                     f"take all traffic of {where}[{second.name}] (priority {second.priority}, path "
