@@ -4,6 +4,7 @@
     python -m preflight --all --preview         # every Pulumi.<stack>.yaml, as a preview of a new stack sees it
     python -m preflight --all --json report.json
     python -m preflight --stack team --stack-reference acme/department/prod=department.json
+    python -m preflight --all --json report.json --sarif report.sarif   # violations for code scanning
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
@@ -29,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, environment, hints, invented, report, stackconfig, stackrefs
+    from preflight import analyzer, environment, hints, invented, report, sarif, stackconfig, stackrefs
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -155,7 +156,7 @@ def _finish(result: report.StackResult, args: argparse.Namespace) -> report.Stac
     return result
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m preflight",
         description="Run the Pulumi program under the mock engine and check it with the policy pack, offline.")
@@ -176,6 +177,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also report resources by type, every policy's status and where each finding is; "
                              "show each stack's progress and what a successful recorder wrote to stderr")
+    parser.add_argument("--sarif", type=Path, metavar="PATH",
+                        help="also write the violations as SARIF 2.1.0 to PATH (code scanning)")
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
@@ -225,11 +233,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 
+    data = report.to_json(results, args.preview)
     print(report.render_text(results, verbose=args.verbose), end="")
+    try:
+        _write_outputs(args, data)
+    except OSError as exc:
+        print(f"preflight: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return report.ERROR
+    return report.exit_code(results)
+
+
+def _write_outputs(args: argparse.Namespace, data: dict) -> None:
+    """The files asked for: the JSON report, SARIF."""
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report.to_json(results, args.preview), indent=2) + "\n")
-    return report.exit_code(results)
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
+    if args.sarif:
+        program = getattr(args, "runtime", None)
+        main_file = (program.program / "__main__.py" if program.program.is_dir() else program.program) if program \
+            else args.project_dir / "__main__.py"
+        sarif.write(args.sarif, sarif.from_report(data, project_dir=args.project_dir, program=main_file,
+                                                  pack_dir=args.policy_pack))
 
 
 if __name__ == "__main__":
