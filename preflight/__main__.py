@@ -5,6 +5,7 @@
     python -m preflight --all --json report.json
     python -m preflight --stack team --stack-reference acme/department/prod=department.json
     python -m preflight --all --json report.json --sarif report.sarif   # violations for code scanning
+    python -m preflight --all --baseline main-report.json               # what a change does, against a report
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
@@ -30,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, environment, hints, invented, report, sarif, stackconfig, stackrefs
+    from preflight import analyzer, baseline, environment, hints, invented, report, sarif, stackconfig, stackrefs
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -179,12 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
                              "show each stack's progress and what a successful recorder wrote to stderr")
     parser.add_argument("--sarif", type=Path, metavar="PATH",
                         help="also write the violations as SARIF 2.1.0 to PATH (code scanning)")
+    parser.add_argument("--baseline", type=Path, metavar="REPORT",
+                        help="compare with an earlier --json report: resources added, removed and changed, "
+                             "violations new and gone, per stack")
+    parser.add_argument("--baseline-markdown", type=Path, metavar="PATH",
+                        help="also write the comparison with --baseline as Markdown to PATH (a pull-request comment)")
     return parser
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.baseline_markdown and not args.baseline:
+        parser.error("--baseline-markdown needs --baseline")
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
     return args
@@ -213,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         stacks = [args.stack]
     try:
         project_hints = hints.load(args.project_dir)
-    except hints.HintsError as exc:
+        base = baseline.load(args.baseline, args.preview) if args.baseline else None
+    except (hints.HintsError, baseline.BaselineError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return report.ERROR
 
@@ -234,20 +243,27 @@ def main(argv: list[str] | None = None) -> int:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 
     data = report.to_json(results, args.preview)
-    print(report.render_text(results, verbose=args.verbose), end="")
+    comparison = baseline.compare(base, data["stacks"], all_stacks=args.all) if base is not None else None
+    extra = baseline.render_text(comparison) if comparison is not None else []
+    print(report.render_text(results, verbose=args.verbose, extra=extra), end="")
     try:
-        _write_outputs(args, data)
+        _write_outputs(args, data, comparison)
     except OSError as exc:
         print(f"preflight: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return report.ERROR
     return report.exit_code(results)
 
 
-def _write_outputs(args: argparse.Namespace, data: dict) -> None:
-    """The files asked for: the JSON report, SARIF."""
+def _write_outputs(args: argparse.Namespace, data: dict, comparison: dict | None) -> None:
+    """The files asked for: the JSON report (with the comparison), Markdown, SARIF."""
+    if comparison is not None:
+        data = {**data, "baseline": comparison}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2) + "\n")
+    if args.baseline_markdown and comparison is not None:
+        args.baseline_markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.baseline_markdown.write_text(baseline.render_markdown(comparison))
     if args.sarif:
         program = getattr(args, "runtime", None)
         main_file = (program.program / "__main__.py" if program.program.is_dir() else program.program) if program \
