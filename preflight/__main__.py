@@ -6,6 +6,7 @@
     python -m preflight --stack team --stack-reference acme/department/prod=department.json
     python -m preflight --all --json report.json --sarif report.sarif   # violations for code scanning
     python -m preflight --all --baseline main-report.json               # what a change does, against a report
+    python -m preflight --stack prod --graph graphs/                    # prod.dot and prod.mmd
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
@@ -31,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, baseline, environment, hints, invented, report, sarif, stackconfig, stackrefs
+    from preflight import analyzer, baseline, environment, graph, hints, invented, report, sarif, stackconfig, stackrefs
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -140,6 +141,8 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
                 pack = None
             shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
+            if args.graph:
+                args.graphs[stack] = graph.build(shown)
             analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
             result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
@@ -185,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "violations new and gone, per stack")
     parser.add_argument("--baseline-markdown", type=Path, metavar="PATH",
                         help="also write the comparison with --baseline as Markdown to PATH (a pull-request comment)")
+    parser.add_argument("--graph", type=Path, metavar="PATH",
+                        help="write each stack's resource graph: a directory gets <stack>.dot and <stack>.mmd; "
+                             "a .dot or .mmd file (with --stack) gets that one")
     return parser
 
 
@@ -193,6 +199,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.baseline_markdown and not args.baseline:
         parser.error("--baseline-markdown needs --baseline")
+    if args.graph and args.graph.suffix in (".dot", ".mmd") and not args.stack:
+        parser.error(f"--graph {args.graph} is one file: name one stack with --stack, or give a directory")
+    args.graphs = {}
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
     return args
@@ -255,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_outputs(args: argparse.Namespace, data: dict, comparison: dict | None) -> None:
-    """The files asked for: the JSON report (with the comparison), Markdown, SARIF."""
+    """The files asked for: the JSON report (with the comparison), Markdown, SARIF, graphs."""
     if comparison is not None:
         data = {**data, "baseline": comparison}
     if args.json:
@@ -270,6 +279,10 @@ def _write_outputs(args: argparse.Namespace, data: dict, comparison: dict | None
             else args.project_dir / "__main__.py"
         sarif.write(args.sarif, sarif.from_report(data, project_dir=args.project_dir, program=main_file,
                                                   pack_dir=args.policy_pack))
+    for stack in sorted(args.graphs) if args.graph else []:
+        written = graph.write(args.graphs[stack], args.graph)
+        if args.verbose:
+            _progress(f"{stack}: graph in {', '.join(str(p) for p in written)}")
 
 
 if __name__ == "__main__":
