@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt preflight/requirements.txt
 ARGS ?= --all
 
-.PHONY: preflight preview test bench lint readme-graph clean
+.PHONY: venv preflight preview test bench lint readme-graph clean
 
 $(BIN)/.installed: $(REQUIREMENTS)
 	@echo "Setting up $(VENV) from the requirements files (first run: about half a minute)..."
@@ -16,6 +16,8 @@ $(BIN)/.installed: $(REQUIREMENTS)
 	@$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 	@echo "$(VENV) is ready."
+
+venv: $(BIN)/.installed  ## Only set up .venv (CI does it in a step of its own).
 
 preflight: $(BIN)/.installed  ## Offline preflight of every stack (update-like).
 	$(BIN)/python -m preflight $(ARGS)
