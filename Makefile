@@ -36,7 +36,7 @@ lint: $(BIN)/.installed
 
 readme-graph: $(BIN)/.installed  ## Redraw README.md's "prod at a glance" from the program (tests/preflight/test_graph.py checks it).
 	$(BIN)/python -m preflight --stack prod --graph build/graph/prod.mmd
-	$(BIN)/python -m preflight.graph --readme README.md build/graph/prod.mmd
+	$(BIN)/python -m preflight.drawing --readme README.md build/graph/prod.mmd
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -32,7 +32,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 try:
-    from preflight import analyzer, baseline, environment, graph, hints, invented, report, sarif, stackconfig, stackrefs
+    from preflight import (
+        analyzer,
+        baseline,
+        drawing,
+        environment,
+        graph,
+        hints,
+        invented,
+        report,
+        sarif,
+        stackconfig,
+        stackrefs,
+    )
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
           "or use .venv/bin/python -m preflight", file=sys.stderr)
@@ -280,7 +292,7 @@ def _write_outputs(args: argparse.Namespace, data: dict, comparison: dict | None
         sarif.write(args.sarif, sarif.from_report(data, project_dir=args.project_dir, program=main_file,
                                                   pack_dir=args.policy_pack))
     for stack in sorted(args.graphs) if args.graph else []:
-        written = graph.write(args.graphs[stack], args.graph)
+        written = drawing.write(args.graphs[stack], args.graph)
         if args.verbose:
             _progress(f"{stack}: graph in {', '.join(str(p) for p in written)}")
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from preflight import graph
+from preflight import drawing, graph
 from tests.preflight import recordings
 from tests.preflight.recordings import REPO, UNKNOWN
 
@@ -33,7 +33,7 @@ def prod(tmp_path_factory):
 def test_the_readme_shows_prod_as_the_tool_draws_it(prod):
     mermaid, _ = prod
     readme = (REPO / "README.md").read_text()
-    assert graph.readme_block("prod", mermaid) in readme, \
+    assert drawing.readme_block("prod", mermaid) in readme, \
         "README.md's prod graph is stale: run `make readme-graph` and commit README.md"
 
 
@@ -97,7 +97,7 @@ def crafted(cidr) -> dict:
 
 def test_rules_become_edges_and_configuration_folds_into_what_it_configures():
     g = graph.build(crafted("10.20.0.0/16"))
-    mermaid = graph.to_mermaid(g)
+    mermaid = drawing.to_mermaid(g)
     assert ("cidr_10_20_0_0_16", "-->", "tcp 22", "SecurityGroup_bastion") in edges(mermaid)
     assert ("Role_app", "-.->", "grants", "Bucket_data") in edges(mermaid)
     assert '["2 × VpcEndpoint"]' in mermaid and "RolePolicy" not in mermaid and "BucketVersioning" not in mermaid
@@ -108,7 +108,7 @@ def test_rules_become_edges_and_configuration_folds_into_what_it_configures():
 
 @pytest.mark.parametrize(("cidr", "label"), [(UNKNOWN, "unknown CIDR"), (SECRET, "secret CIDR")])
 def test_a_cidr_nobody_may_see_is_not_shown(cidr, label):
-    mermaid = graph.to_mermaid(graph.build(crafted(cidr)))
+    mermaid = drawing.to_mermaid(graph.build(crafted(cidr)))
     assert f'(("{label}"))' in mermaid and "192.0.2" not in mermaid
 
 
@@ -120,13 +120,13 @@ def test_a_graph_file_takes_one_stack(tmp_path):
 
 def test_splice_replaces_only_the_stacks_block(tmp_path):
     readme = "intro\n<!-- preflight-graph:prod -->\nold\n<!-- /preflight-graph:prod -->\noutro\n"
-    assert graph.splice(readme, "prod", "flowchart LR\n  a --> b\n") == (
+    assert drawing.splice(readme, "prod", "flowchart LR\n  a --> b\n") == (
         "intro\n<!-- preflight-graph:prod -->\n```mermaid\nflowchart LR\n  a --> b\n```\n"
         "<!-- /preflight-graph:prod -->\noutro\n")
     with pytest.raises(ValueError, match="no <!-- preflight-graph:dev -->"):
-        graph.splice(readme, "dev", "x")
+        drawing.splice(readme, "dev", "x")
     (tmp_path / "README.md").write_text(readme)
     (tmp_path / "prod.mmd").write_text("flowchart LR\n")
-    assert graph.main(["--readme", str(tmp_path / "README.md"), str(tmp_path / "prod.mmd")]) == 0
+    assert drawing.main(["--readme", str(tmp_path / "README.md"), str(tmp_path / "prod.mmd")]) == 0
     assert "```mermaid\nflowchart LR\n```" in (tmp_path / "README.md").read_text()
-    assert graph.main(["--readme", str(tmp_path / "none.md"), str(tmp_path / "prod.mmd")]) == 2
+    assert drawing.main(["--readme", str(tmp_path / "none.md"), str(tmp_path / "prod.mmd")]) == 2
