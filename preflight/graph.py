@@ -276,6 +276,15 @@ def build(recording: Mapping[str, Any]) -> Graph:
     return graph
 
 
+def _port(value: Any) -> str | None:
+    """A port as written (8080.0 → "8080"); "?" for a value not known here."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        return str(int(value))
+    return "?"
+
+
 def _rule_edge(r, deps, host, cidr_node, add_edge) -> None:
     """A security-group rule as an edge from where traffic comes from to where it goes."""
     inputs = r.get("inputs") or {}
@@ -291,11 +300,11 @@ def _rule_edge(r, deps, host, cidr_node, add_edge) -> None:
     if other is None:
         return
     protocol = inputs.get("ipProtocol")
-    low, high = inputs.get("fromPort"), inputs.get("toPort")
+    low, high = _port(inputs.get("fromPort")), _port(inputs.get("toPort"))
     if protocol in ("-1", -1, "all") or protocol is None:
         label = "all traffic"
     else:
-        ports = "" if low is None else (f"{int(low)}" if low == high else f"{int(low)}-{int(high)}")
-        label = f"{protocol} {ports}".strip()
+        ports = "" if low is None else (low if low == high else f"{low}-{high}")
+        label = f"{protocol if isinstance(protocol, str) and protocol != UNKNOWN else '?'} {ports}".strip()
     src, dst = (other, own) if SG_RULES[r["type"]] == "ingress" else (own, other)
     add_edge(src, dst, "network", label)

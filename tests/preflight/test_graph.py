@@ -112,6 +112,14 @@ def test_a_cidr_nobody_may_see_is_not_shown(cidr, label):
     assert f'(("{label}"))' in mermaid and "192.0.2" not in mermaid
 
 
+def test_ports_unknown_in_a_preview_are_drawn_as_such():
+    rec = crafted("10.20.0.0/16")
+    rule = next(r for r in rec["resources"] if r["name"] == "bastion-ssh")
+    rule["inputs"].update(fromPort=UNKNOWN, toPort=UNKNOWN, ipProtocol=UNKNOWN)
+    assert ("cidr_10_20_0_0_16", "-->", "? ?", "SecurityGroup_bastion") in edges(
+        drawing.to_mermaid(graph.build(rec)))
+
+
 def test_a_graph_file_takes_one_stack(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "preflight", "--all", "--graph", str(tmp_path / "all.mmd")],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
