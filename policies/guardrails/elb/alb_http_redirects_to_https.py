@@ -18,9 +18,9 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema, PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, depends_on, deps
+from guardrails._graph import by_type, declared, depends_on, deps, of_type, related
 from guardrails.base import as_int, as_list, stack_policy
-from guardrails.elb._lb import LISTENER_RULES, LISTENERS, LOAD_BALANCERS, flag, lb_type, of_type, related
+from guardrails.elb._lb import LISTENER_RULES, LISTENERS, LOAD_BALANCERS, flag, lb_type
 
 KEEP_PROTOCOL = "#{protocol}"  # a redirect's default protocol: the request's own (HTTP stays HTTP)
 

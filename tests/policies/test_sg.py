@@ -1,0 +1,151 @@
+"""Security-group rules in every form, as the SG policies see them."""
+
+import pytest
+from guardrails._sg import (
+    CIDR,
+    EGRESS,
+    GROUP,
+    INGRESS,
+    INGRESS_RULE,
+    LEGACY_RULE,
+    PREFIX_LIST,
+    SECURITY_GROUP,
+    SELF,
+    Rules,
+    cidr_covers,
+    is_internet,
+    protocol,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from tests.policies.harness import UNKNOWN, Res
+from tests.policies.test_graph import stack
+
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("-1", "all"), ("all", "all"), ("ALL", "all"), (-1.0, "all"), ("6", "tcp"), ("tcp", "tcp"), (6.0, "tcp"),
+    ("TCP", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6"), ("icmpv6", "icmpv6"), ("50", "50"),
+])
+def test_protocols_by_meaning(value, expected):
+    assert protocol(value) == expected
+
+
+def test_internet_is_any_zero_prefix():
+    assert is_internet("0.0.0.0/0") and is_internet("::/0") and is_internet("10.0.0.0/0")
+    assert not is_internet("0.0.0.0/1") and not is_internet("10.0.0.0/8") and not is_internet(None)
+    assert not is_internet("0.0.0.0")
+
+
+def test_cidr_covers_every_subnet_or_nothing():
+    r = stack(Res(SUBNET, "a", {"cidrBlock": "10.0.0.0/24"}), Res(SUBNET, "b", {"cidrBlock": "10.0.1.0/24"}))
+    subnets = [r["a"], r["b"]]
+    assert cidr_covers("10.0.0.0/23", subnets) and cidr_covers("10.0.0.0/16", subnets)
+    assert not cidr_covers("10.0.0.0/24", subnets)
+    assert cidr_covers("0.0.0.0/0", []) and not cidr_covers("10.0.0.0/8", [])
+    assert not cidr_covers("::/0", subnets) and not cidr_covers("not-a-cidr", subnets)
+
+
+def rules(*resources: Res) -> Rules:
+    return Rules(stack(*resources).values())
+
+
+def atoms(found: Rules) -> list[tuple]:
+    return [(p.resource.name, p.form, p.direction, p.protocol, p.from_port, p.to_port, p.peer.kind,
+             p.peer.value) for p in found.all]
+
+
+def test_every_form_splits_into_one_permission_per_peer():
+    found = rules(
+        Res(SECURITY_GROUP, "g", {"ingress": [
+            {"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True, "cidrBlocks": ["10.0.0.0/8"]},
+            {"protocol": "6", "fromPort": 22, "toPort": 22, "ipv6CidrBlocks": ["::/0"], "prefixListIds": ["pl-1"],
+             "securityGroups": ["sg-x"]}],
+            "egress": [{"protocol": "all", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}]}),
+        Res(INGRESS_RULE, "r", {"securityGroupId": UNKNOWN, "ipProtocol": "-1", "fromPort": 5, "toPort": 6,
+                                "cidrIpv6": "::/0"}, deps={"securityGroupId": ["g"]}),
+        Res(LEGACY_RULE, "l", {"type": "egress", "securityGroupId": UNKNOWN, "protocol": "udp", "fromPort": 53,
+                               "toPort": 53, "cidrBlocks": ["10.0.0.2/32", "10.0.0.3/32"], "self": False},
+            deps={"securityGroupId": ["g"]}),
+    )
+    assert atoms(found) == [
+        ("r", "rule", INGRESS, "all", None, None, CIDR, "::/0"),
+        ("l", "legacy", EGRESS, "udp", 53, 53, CIDR, "10.0.0.2/32"),
+        ("l", "legacy", EGRESS, "udp", 53, 53, CIDR, "10.0.0.3/32"),
+        ("g", "inline", INGRESS, "all", None, None, CIDR, "10.0.0.0/8"),
+        ("g", "inline", INGRESS, "all", None, None, SELF, True),
+        ("g", "inline", INGRESS, "tcp", 22, 22, CIDR, "::/0"),
+        ("g", "inline", INGRESS, "tcp", 22, 22, PREFIX_LIST, "pl-1"),
+        ("g", "inline", INGRESS, "tcp", 22, 22, GROUP, "sg-x"),
+        ("g", "inline", EGRESS, "all", None, None, CIDR, "0.0.0.0/0"),
+    ]
+
+
+def test_legacy_rule_of_another_type_or_without_peer_allows_nothing():
+    found = rules(Res(SECURITY_GROUP, "g", {}),
+                  Res(LEGACY_RULE, "odd", {"type": "both", "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"]}),
+                  Res(LEGACY_RULE, "bare", {"type": "ingress", "protocol": "tcp", "fromPort": 1, "toPort": 1}))
+    assert found.all == []
+
+
+def test_covers_tcp_ranges_and_all_traffic():
+    found = rules(Res(SECURITY_GROUP, "g", {"ingress": [
+        {"protocol": "tcp", "fromPort": 80, "toPort": 90, "cidrBlocks": ["10.0.0.0/8"]},
+        {"protocol": "udp", "fromPort": 0, "toPort": 65535, "cidrBlocks": ["10.0.0.0/8"]},
+        {"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["10.0.0.0/8"]}]}))
+    tcp, udp, everything = found.all
+    assert tcp.covers(80, 90) and tcp.covers(85, 85) and not tcp.covers(79, 80) and not tcp.covers(90, 91)
+    assert not udp.covers(53, 53) and everything.covers(0, 65535)
+    assert [p.describe() for p in found.all] == ["tcp 80-90", "udp 0-65535", "all traffic"]
+
+
+def test_inline_group_peers_follow_the_only_group_the_property_depends_on():
+    r = stack(Res(SECURITY_GROUP, "alb", {"id": UNKNOWN}),
+              Res(SECURITY_GROUP, "g", {"ingress": [{"protocol": "tcp", "fromPort": 80, "toPort": 80,
+                                                     "securityGroups": [UNKNOWN]}]}, deps={"ingress": ["alb"]}))
+    (permission,) = Rules(r.values()).all
+    assert permission.peer_groups(list(r.values())) == [r["alb"]]
+    assert permission.outside_group(list(r.values())) is None
+
+
+def test_inline_group_peers_among_several_dependencies_are_unknown_in_a_preview():
+    r = stack(Res(SECURITY_GROUP, "a", {}), Res(SECURITY_GROUP, "b", {}),
+              Res(SECURITY_GROUP, "g", {"ingress": [{"protocol": "tcp", "fromPort": 80, "toPort": 80,
+                                                     "securityGroups": [UNKNOWN]}]}, deps={"ingress": ["a", "b"]}))
+    (permission,) = Rules(r.values()).all
+    with pytest.raises(UnknownValueError):
+        permission.peer_groups(list(r.values()))
+
+
+def test_inline_group_peers_by_known_id_and_outside_ids():
+    r = stack(Res(SECURITY_GROUP, "a", {"id": "sg-a"}),
+              Res(SECURITY_GROUP, "g", {"ingress": [{"protocol": "tcp", "fromPort": 80, "toPort": 80,
+                                                     "securityGroups": ["sg-a", "sg-elsewhere"]}]}))
+    inside, outside = Rules(r.values()).all
+    groups = list(r.values())
+    assert inside.peer_groups(groups) == [r["a"]] and inside.outside_group(groups) is None
+    assert outside.peer_groups(groups) == [] and outside.outside_group(groups) == "sg-elsewhere"
+
+
+def test_computed_cidr_is_described_without_reading_and_read_when_judged():
+    r = stack(Res("aws:ec2/vpc:Vpc", "vpc", {}), Res(SECURITY_GROUP, "g", {}),
+              Res(INGRESS_RULE, "r", {"securityGroupId": UNKNOWN, "ipProtocol": "tcp", "fromPort": 1, "toPort": 1,
+                                      "cidrIpv4": UNKNOWN}, deps={"securityGroupId": ["g"], "cidrIpv4": ["vpc"]}))
+    (permission,) = Rules(r.values()).all
+    assert permission.peer.text == "cidrIpv4 computed from 'vpc'"
+    with pytest.raises(UnknownValueError):
+        _ = permission.peer.internet
+
+
+def test_read_back_inline_blocks_are_left_out_but_other_blocks_stay():
+    found = rules(
+        Res(SECURITY_GROUP, "g", {"id": "sg-g", "ingress": [
+            {"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["10.0.0.0/8"]},
+            {"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True},
+            {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["10.0.0.0/8"]}]}),
+        Res(INGRESS_RULE, "web", {"securityGroupId": "sg-g", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80,
+                                  "cidrIpv4": "10.0.0.0/8"}),
+        Res(INGRESS_RULE, "self", {"securityGroupId": "sg-g", "ipProtocol": "-1", "referencedSecurityGroupId": "sg-g"}),
+    )
+    assert [(p.resource.name, p.from_port) for p in found.all] == [("web", 80), ("self", None), ("g", 22)]
