@@ -253,6 +253,17 @@ def _legacy(rule: PolicyResource) -> list[Permission]:
     return [Permission(rule, LEGACY, direction, proto, low, high, peer) for peer in found]
 
 
+PEER_PROPS = ("cidrBlocks", "ipv6CidrBlocks", "prefixListIds", "securityGroups")
+
+
+def block_allows(block: Any) -> bool:
+    """Whether an inline block names a peer (a CIDR, prefix list, group or ``self``): without one it allows
+    nothing, the provider documents ("If nothing is specified, traffic will be blocked")."""
+    if not isinstance(block, Mapping):
+        return False
+    return block.get("self") is True or any(len(as_list(block.get(prop))) > 0 for prop in PEER_PROPS)
+
+
 def _inline(group: PolicyResource, direction: str) -> list[Permission]:
     """The permissions of a group's inline ``ingress`` or ``egress`` blocks."""
     sources = deps(group, direction)
