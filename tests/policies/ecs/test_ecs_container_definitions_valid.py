@@ -110,3 +110,15 @@ def test_other_types_ignored():
 def test_unknown_container_definitions_cannot_be_evaluated():
     assert _check(containerDefinitions=UNKNOWN).unknown
 
+
+
+def test_network_mode_left_out_is_bridge_and_essential_left_out_is_true():
+    web = container("web", essential=None, portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert _check(web, networkMode=None, requiresCompatibilities=["EC2"]).violations == []
+    web = container("web", essential=None, portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert _check(web, networkMode="awsvpc").messages == [
+        'container "web" portMappings[0] maps hostPort 80 to containerPort 8080 in awsvpc network mode; there '
+        "hostPort must be unset or equal to containerPort."
+    ]
+    sidecar = container("log-router", essential=False)
+    assert _check(sidecar, container("web", essential=None)).violations == []

@@ -38,3 +38,23 @@ def test_other_types_ignored():
 
 def test_unknown_breaker_cannot_be_evaluated():
     assert check_resource(POLICY, SERVICE, {"deploymentCircuitBreaker": {"enable": UNKNOWN, "rollback": True}}).unknown
+
+
+def test_rollback_or_enable_left_out_fails():
+    props = {"deploymentCircuitBreaker": {"enable": True}}
+    assert check_resource(POLICY, SERVICE, props).messages == [
+        "the service's deploymentCircuitBreaker has enable true and rollback unset; set enable and rollback to true "
+        "so a failing deployment stops and rolls back."
+    ]
+    props = {"deploymentCircuitBreaker": {"rollback": True}}
+    assert "has enable unset and rollback true;" in check_resource(POLICY, SERVICE, props).messages[0]
+    props = {"deploymentCircuitBreaker": {"enable": "true", "rollback": "true"}}
+    assert "has enable 'true' and rollback 'true';" in check_resource(POLICY, SERVICE, props).messages[0]
+
+
+def test_controller_and_strategy_left_out_mean_the_ecs_rolling_update():
+    assert check_resource(POLICY, SERVICE, {"deploymentController": {}}).violations
+    assert check_resource(POLICY, SERVICE, {"deploymentConfiguration": {}}).violations
+    for strategy in ("LINEAR", "CANARY"):
+        assert check_resource(POLICY, SERVICE, {"deploymentConfiguration": {"strategy": strategy}}).not_applicable
+    assert check_resource(POLICY, SERVICE, {"deploymentController": {"type": "EXTERNAL"}}).not_applicable

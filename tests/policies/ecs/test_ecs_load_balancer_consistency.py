@@ -137,3 +137,35 @@ def test_unknown_container_definitions_still_report_target_groups():
     ])
     assert result.unknown
     assert len(result.violations) == 1 and "targetType" in result.messages[0]
+
+
+def test_network_mode_and_target_type_left_out_are_bridge_and_instance():
+    web = container("web", portMappings=[{"containerPort": 8080}])
+    task = _task("web-task", web, networkMode=None, requiresCompatibilities=["EC2"])
+    group = Res(TARGET_GROUP, "web-tg", {"port": 8080})
+    assert check_stack(POLICY, [task, group, _service()]).violations == []
+    ip_group = Res(TARGET_GROUP, "web-tg", {"port": 8080, "targetType": "ip"})
+    assert check_stack(POLICY, [task, ip_group, _service()]).messages == [
+        'service "web" runs task definition "web-task" in bridge network mode but target group "web-tg" has '
+        'targetType "ip"; bridge tasks need targetType "instance".'
+    ]
+    awsvpc = _task()
+    assert check_stack(POLICY, [awsvpc, group, _service()]).messages[0].endswith(
+        'has targetType "instance"; awsvpc tasks need targetType "ip".')
+
+
+def test_health_check_left_out_is_enabled():
+    group = _target_group(healthCheck=None)
+    group.props = {k: v for k, v in group.props.items() if v is not None}
+    assert check_stack(POLICY, [_task(), group, _service()]).violations == []
+    assert check_stack(POLICY, [_task(), _target_group(healthCheck={"path": "/"}), _service()]).violations == []
+
+
+def test_host_port_left_out_in_bridge_mode_is_dynamic_and_zero_is_too():
+    for mapping in ({"containerPort": 8080}, {"containerPort": 8080, "hostPort": 0}):
+        web = container("web", portMappings=[mapping])
+        assert check_stack(POLICY, [_bridge_task(web), _target_group(targetType="instance"), _service()]
+                           ).violations == [], mapping
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 8080}])
+    assert len(check_stack(POLICY, [_bridge_task(web), _target_group(targetType="instance"), _service()]
+                           ).violations) == 1

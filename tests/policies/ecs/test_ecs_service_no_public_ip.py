@@ -32,3 +32,9 @@ def test_other_types_ignored():
 def test_unknown_assign_public_ip_cannot_be_evaluated():
     assert check_resource(POLICY, SERVICE, _service(assignPublicIp=UNKNOWN)).unknown
     assert check_resource(POLICY, SERVICE, {"networkConfiguration": UNKNOWN}).unknown
+
+
+def test_flag_left_out_is_false_and_string_forms_count():
+    assert check_resource(POLICY, SERVICE, {"networkConfiguration": {}}).violations == []
+    for value, fails in (("ENABLED", True), ("true", True), ("DISABLED", False), ("false", False), (False, False)):
+        assert bool(check_resource(POLICY, SERVICE, _service(assignPublicIp=value)).violations) is fails, value

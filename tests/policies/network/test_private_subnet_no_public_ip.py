@@ -114,3 +114,13 @@ def test_subnets_not_mapping_public_ips_not_applicable():
 def test_unknown_map_public_ip_cannot_be_evaluated():
     resources = replace(network(), Res(SUBNET, "private-0", {"mapPublicIpOnLaunch": UNKNOWN}))
     assert check_stack(POLICY, resources).unknown
+
+
+def test_map_public_ip_left_out_is_false():
+    subnet = Res(SUBNET, "private-a", {"vpcId": UNKNOWN, "cidrBlock": "10.0.10.0/24"})
+    result = check_stack(POLICY, [subnet])
+    assert result.violations == [] and not result.unknown
+    subnet.props["mapPublicIpOnLaunch"] = False
+    assert check_stack(POLICY, [subnet]).violations == []
+    subnet.props["mapPublicIpOnLaunch"] = True
+    assert len(check_stack(POLICY, [subnet]).violations) == 1
