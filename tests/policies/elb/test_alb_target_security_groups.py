@@ -664,3 +664,20 @@ def test_load_balancer_type_left_out_is_an_application_load_balancer():
     assert findings(changed(platform(), "alb", drop=("loadBalancerType",))) == []
     stack = changed(without(platform(), "alb-to-web"), "alb", drop=("loadBalancerType",))
     assert [u for _, u in findings(stack)] == [urn(SG, "alb-sg")]
+
+
+def test_instance_group_may_admit_exactly_a_fixed_health_check_port():
+    stack = changed(platform(), "api-tg", props={"healthCheck": {"port": "8081"}})
+    assert [u for _, u in findings(stack)] == [urn(SG, "instance-sg"), urn(SG, "alb-sg")]
+    stack = put(stack, rule(INGRESS, "health-from-alb", "instance-sg", 8081, 8081, peer="alb-sg"),
+                rule(EGRESS, "alb-to-health", "alb-sg", 8081, 8081, peer="instance-sg"))
+    assert findings(stack) == []
+    stack = put(stack, rule(INGRESS, "health-from-alb", "instance-sg", 8081, 8082, peer="alb-sg"))
+    assert [m.split("; ")[1] for m, _ in findings(stack)] == [
+        "an instance group admits exactly tcp 32768-65535 (the ECS dynamic host port range) and the health check "
+        "port(s) 8081 from it."]
+
+
+def test_health_check_port_inside_the_dynamic_range_needs_nothing_more():
+    stack = changed(platform(), "api-tg", props={"healthCheck": {"port": "40000"}})
+    assert findings(stack) == []
