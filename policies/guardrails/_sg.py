@@ -27,7 +27,7 @@ that read-back, not a declaration of its own, and is left out.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -302,44 +302,52 @@ def _key(permission: Permission, own_id: Any) -> tuple[Any, ...] | None:
 
 
 class Rules:
-    """Every security-group permission of a stack, with the groups they belong to."""
+    """Every security-group permission of a stack, with the groups they belong to.
+
+    Standalone rules are read at once; a group's inline blocks only when that group's permissions are asked for, so
+    that inline rules unknown in a preview (computed from other resources) stop only the judgments that need them.
+    """
 
     def __init__(self, resources: Iterable[PolicyResource]):
         resources = list(resources)
         self.groups = by_type(resources, *GROUPS)
-        standalone: list[Permission] = []
-        self.rule_resources: list[PolicyResource] = []
-        for rule in by_type(resources, INGRESS_RULE, EGRESS_RULE, LEGACY_RULE):
-            self.rule_resources.append(rule)
-            standalone += _legacy(rule) if rule.resource_type == LEGACY_RULE else _standalone(rule)
-        self._by_group: dict[str, list[Permission]] = {}
+        self.rule_resources = by_type(resources, INGRESS_RULE, EGRESS_RULE, LEGACY_RULE)
+        self.standalone: list[Permission] = []
+        for rule in self.rule_resources:
+            self.standalone += _legacy(rule) if rule.resource_type == LEGACY_RULE else _standalone(rule)
+        self._standalone_of: dict[str, list[Permission]] = {}
         self._rules_of_group: dict[str, list[PolicyResource]] = {}
         for rule in self.rule_resources:
             for group in related(rule, "securityGroupId", self.groups):
                 self._rules_of_group.setdefault(group.urn, []).append(rule)
-        for permission in standalone:
+        for permission in self.standalone:
             for group in permission.groups(self.groups):
-                self._by_group.setdefault(group.urn, []).append(permission)
-        self.inline: dict[str, list[Permission]] = {}
-        for group in self.groups:
+                self._standalone_of.setdefault(group.urn, []).append(permission)
+        self._inline: dict[str, list[Permission]] = {}
+
+    def inline(self, group: PolicyResource) -> list[Permission]:
+        """The permissions of ``group``'s inline blocks that no standalone rule of the group explains."""
+        if group.urn not in self._inline:
             own_id = known(group.props, "id")
-            explained = {_key(p, own_id) for p in self._by_group.get(group.urn, [])} - {None}
+            explained = {_key(p, own_id) for p in self._standalone_of.get(group.urn, [])} - {None}
             declared_here = [p for direction in (INGRESS, EGRESS) for p in _inline(group, direction)]
-            kept = [p for p in declared_here if _key(p, own_id) is None or _key(p, own_id) not in explained]
-            self.inline[group.urn] = kept
-            self._by_group.setdefault(group.urn, []).extend(kept)
-        self.all = standalone + [p for group in self.groups for p in self.inline[group.urn]]
+            self._inline[group.urn] = [p for p in declared_here if _key(p, own_id) not in explained]
+        return self._inline[group.urn]
 
     def of(self, group: PolicyResource, direction: str | None = None) -> list[Permission]:
         """The permissions of ``group``, optionally of one direction."""
-        return [p for p in self._by_group.get(group.urn, []) if direction in (None, p.direction)]
+        found = self._standalone_of.get(group.urn, []) + self.inline(group)
+        return [p for p in found if direction in (None, p.direction)]
 
     def standalone_rules(self, group: PolicyResource) -> list[PolicyResource]:
         """The rule resources (``aws.vpc`` and ``aws.ec2.SecurityGroupRule``) whose ``securityGroupId`` is ``group``."""
         return self._rules_of_group.get(group.urn, [])
 
-    def direction(self, direction: str) -> list[Permission]:
-        return [p for p in self.all if p.direction == direction]
+    def direction(self, direction: str) -> Iterator[Permission]:
+        """Every permission of one direction: standalone rules first, then each group's inline blocks."""
+        yield from (p for p in self.standalone if p.direction == direction)
+        for group in self.groups:
+            yield from (p for p in self.inline(group) if p.direction == direction)
 
 
 # ---- what attaches a security group --------------------------------------------------------------------------

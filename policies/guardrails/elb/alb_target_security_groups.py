@@ -151,7 +151,7 @@ def _check_mixed(stack: Stack, group: PolicyResource, findings: Findings) -> Non
     rules = stack.rules.standalone_rules(group)
     if not rules:
         return
-    inline = bool(stack.rules.inline.get(group.urn))
+    inline = bool(stack.rules.inline(group))
     for direction in (INGRESS, EGRESS):
         value = declared(group, direction)
         empty = isinstance(value, Sequence) and not isinstance(value, str) and not value

@@ -44,7 +44,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
     rules = Rules(resources)
     for rule in rules.rule_resources:
         group = _default_group_of(rule, vpcs, adopters)
-        allows = [p for p in rules.all if p.resource.urn == rule.urn]
+        allows = [p for p in rules.standalone if p.resource.urn == rule.urn]
         if group and allows:
             what = ", ".join(dict.fromkeys(f"{p.describe()} {p.direction}" for p in allows))
             report(f"{allows[0].label} adds {what} to {group}; the default security group must allow no traffic: "

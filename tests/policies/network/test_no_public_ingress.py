@@ -331,3 +331,10 @@ def test_listener_without_a_port_opens_nothing():
                                                    deps={"loadBalancerArn": ["alb"]})
                  for r in platform(rule("alb-https", "alb-sg", **tcp(443, cidrIpv4="0.0.0.0/0")))]
     assert check_stack(POLICY, resources).messages[0].endswith("per rule: 80.")
+
+
+def test_rule_violations_are_reported_before_unknown_inline_rules_stop_the_check():
+    resources = platform(rule("ssh", "app-sg", **tcp(22, cidrIpv4="0.0.0.0/0")),
+                         Res(SECURITY_GROUP, "fed-sg", {"ingress": UNKNOWN}, deps={"ingress": ["alb-sg"]}))
+    result = check_stack(POLICY, resources)
+    assert result.unknown and [u for _, u in result.violations] == [urn(INGRESS_RULE, "ssh")]

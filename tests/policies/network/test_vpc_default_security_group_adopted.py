@@ -101,3 +101,12 @@ def test_rule_that_allows_nothing_does_not_open_the_default_group():
                                                      "protocol": "tcp", "fromPort": 1, "toPort": 1},
                             deps={"securityGroupId": ["vpc-default"]}))
     assert check_stack(POLICY, resources).violations == []
+
+
+def test_inline_rules_unknown_in_a_preview_do_not_stop_the_check():
+    resources = adopted(Res(SG, "fed-sg", {"ingress": UNKNOWN}, deps={"ingress": ["app-sg"]}),
+                        Res(INGRESS_RULE, "on-adopted", {"securityGroupId": UNKNOWN, "ipProtocol": "-1",
+                                                         "cidrIpv4": "10.0.0.0/8"},
+                            deps={"securityGroupId": ["vpc-default"]}))
+    result = check_stack(POLICY, resources)
+    assert not result.unknown and [u for _, u in result.violations] == [urn(INGRESS_RULE, "on-adopted")]
