@@ -83,3 +83,23 @@ def test_other_types_ignored():
 
 def test_unknown_size_cannot_be_evaluated():
     assert check_resource(POLICY, TASK_DEFINITION, task_definition(memory=UNKNOWN)).unknown
+
+
+EDGES = {256: (512, 2048, 512), 512: (1024, 4096, 1024), 1024: (2048, 8192, 1024), 2048: (4096, 16384, 1024),
+         4096: (8192, 30720, 1024), 8192: (16384, 61440, 4096), 16384: (32768, 122880, 8192)}
+
+
+@pytest.mark.parametrize("cpu", sorted(EDGES))
+def test_documented_memory_edges_are_accepted_and_one_step_beyond_is_not(cpu):
+    low, high, step = EDGES[cpu]
+    for memory, ok in ((low, True), (high, True), (low - step, False), (high + step, False)):
+        result = check_resource(POLICY, TASK_DEFINITION, task_definition(cpu=str(cpu), memory=str(memory)))
+        assert (result.violations == []) is ok, (cpu, memory)
+
+
+def test_windows_cpu_edges():
+    windows = {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}
+    for cpu, memory, ok in (("1024", "2048", True), ("4096", "8192", True), ("8192", "16384", False),
+                            ("256", "512", False)):
+        props = task_definition(cpu=cpu, memory=memory, runtimePlatform=windows)
+        assert (check_resource(POLICY, TASK_DEFINITION, props).violations == []) is ok, cpu
