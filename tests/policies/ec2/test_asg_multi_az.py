@@ -19,7 +19,8 @@ def test_a_single_subnet_fails():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:ec2/launchTemplate:LaunchTemplate", {}).violations == []
+    result = check_resource(POLICY, "aws:ec2/launchTemplate:LaunchTemplate", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_subnet_ids_still_count_in_a_preview():

@@ -30,7 +30,8 @@ def test_unencrypted_or_unset_volumes_fail():
 
 def test_template_without_ebs_volumes_not_applicable():
     assert check_resource(POLICY, LT, {"imageId": "ami-0123"}).not_applicable
-    assert check_resource(POLICY, "aws:ec2/instance:Instance", {}).violations == []
+    result = check_resource(POLICY, "aws:ec2/instance:Instance", {"blockDeviceMappings": [mapping(False)]})
+    assert result.violations == [] and not result.not_applicable
 
 
 def test_unknown_flag_cannot_be_evaluated():

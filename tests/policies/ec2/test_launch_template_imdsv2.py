@@ -35,7 +35,8 @@ def test_unset_metadata_options_fail_twice():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:autoscaling/group:Group", {}).violations == []
+    result = check_resource(POLICY, "aws:autoscaling/group:Group", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_metadata_options_cannot_be_evaluated():

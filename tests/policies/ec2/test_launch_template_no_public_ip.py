@@ -20,7 +20,8 @@ def test_public_ip_fails():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:ec2/instance:Instance", {"associatePublicIpAddress": True}).violations == []
+    result = check_resource(POLICY, "aws:ec2/instance:Instance", {"associatePublicIpAddress": True})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_flag_cannot_be_evaluated():

@@ -26,7 +26,8 @@ def test_unset_fails():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_settings_cannot_be_evaluated():

@@ -33,7 +33,8 @@ def test_other_deployment_types_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {}).violations == []
+    result = check_resource(POLICY, "aws:ecs/cluster:Cluster", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_breaker_cannot_be_evaluated():
@@ -58,3 +59,8 @@ def test_controller_and_strategy_left_out_mean_the_ecs_rolling_update():
     for strategy in ("LINEAR", "CANARY"):
         assert check_resource(POLICY, SERVICE, {"deploymentConfiguration": {"strategy": strategy}}).not_applicable
     assert check_resource(POLICY, SERVICE, {"deploymentController": {"type": "EXTERNAL"}}).not_applicable
+
+
+def test_explicit_ecs_controller_and_rolling_strategy_are_judged():
+    assert check_resource(POLICY, SERVICE, {"deploymentController": {"type": "ECS"}}).violations
+    assert check_resource(POLICY, SERVICE, {"deploymentConfiguration": {"strategy": "ROLLING"}}).violations

@@ -36,7 +36,8 @@ def test_ec2_services_not_applicable():
 
 def test_other_types_ignored():
     task_definition = "aws:ecs/taskDefinition:TaskDefinition"
-    assert check_resource(POLICY, task_definition, {"platformVersion": "1.0.0"}).violations == []
+    result = check_resource(POLICY, task_definition, {"platformVersion": "1.0.0"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_platform_version_cannot_be_evaluated():

@@ -78,7 +78,8 @@ def test_ec2_only_task_definitions_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {"cpu": "1"}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", {"cpu": "1"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_size_cannot_be_evaluated():

@@ -49,7 +49,8 @@ def test_plain_credentials_fail_without_echoing_the_value():
 
 def test_other_types_ignored():
     props = {"environment": [{"name": "DB_PASSWORD"}]}
-    assert check_resource(POLICY, "aws:ecs/service:Service", props).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", props)
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():

@@ -26,7 +26,8 @@ def test_without_network_configuration_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {"assignPublicIp": True}).violations == []
+    result = check_resource(POLICY, "aws:ecs/cluster:Cluster", {"assignPublicIp": True})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_assign_public_ip_cannot_be_evaluated():

@@ -21,7 +21,8 @@ def test_unprotected_load_balancers_fail_whatever_their_type():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:lb/listener:Listener", {}).violations == []
+    result = check_resource(POLICY, "aws:lb/listener:Listener", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_flag_cannot_be_evaluated():

@@ -20,7 +20,8 @@ def test_one_subnet_fails():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:autoscaling/group:Group", {"vpcZoneIdentifiers": ["subnet-a"]}).violations == []
+    result = check_resource(POLICY, "aws:autoscaling/group:Group", {"vpcZoneIdentifiers": ["subnet-a"]})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_subnet_ids_still_count_in_a_preview():

@@ -15,7 +15,8 @@ def test_any_rule_fails():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:ec2/securityGroup:SecurityGroup", {"ingress": [{}]}).violations == []
+    result = check_resource(POLICY, "aws:ec2/securityGroup:SecurityGroup", {"ingress": [{}]})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_rules_cannot_be_evaluated():
