@@ -169,3 +169,22 @@ def test_host_port_left_out_in_bridge_mode_is_dynamic_and_zero_is_too():
     web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 8080}])
     assert len(check_stack(POLICY, [_bridge_task(web), _target_group(targetType="instance"), _service()]
                            ).violations) == 1
+
+
+def test_port_range_edges_are_inside_and_one_beyond_is_not():
+    for low, high, ok in ((8080, 8100, True), (8000, 8080, True), (8081, 8100, False), (8000, 8079, False)):
+        web = container("web", portMappings=[{"containerPortRange": f"{low}-{high}"}])
+        result = check_stack(POLICY, [_task("web-task", web), _target_group(), _service()])
+        assert (result.violations == []) is ok, (low, high)
+    for odd in ("8080", "a-b", "8080-"):
+        web = container("web", portMappings=[{"containerPortRange": odd}])
+        assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service()]).violations, odd
+
+
+def test_fixed_host_port_outside_bridge_mode_is_not_this_policys_concern():
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 8080}])
+    assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service()]).violations == []
+    other = _service(placementConstraints=[{"type": "memberOf", "expression": "attribute:x == y"}])
+    bridge = container("web", portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert len(check_stack(POLICY, [_bridge_task(bridge), _target_group(targetType="instance"), other]
+                           ).violations) == 1
