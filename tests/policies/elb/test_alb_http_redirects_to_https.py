@@ -142,3 +142,24 @@ def test_listener_without_a_known_load_balancer_is_judged_by_its_protocol():
     assert check_stack(POLICY, [loose]).violations == []
     del loose.props["protocol"]
     assert check_stack(POLICY, [loose]).violations == []
+
+
+def test_load_balancer_related_by_its_known_arn_after_an_update():
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/nlb/50dc6c49"
+    nlb = Res(LB, "nlb", {"loadBalancerType": "network", "arn": arn})
+    listener = Res(LISTENER, "tcp", {"loadBalancerArn": arn, "port": 80, "protocol": "HTTP",
+                                     "defaultActions": [FORWARD]})
+    assert check_stack(POLICY, [nlb, listener]).violations == []
+    nlb.props["loadBalancerType"] = "application"
+    assert [u for _, u in check_stack(POLICY, [nlb, listener]).violations] == [urn(LISTENER, "tcp")]
+
+
+def test_listener_arn_that_names_no_load_balancer_is_judged_by_protocol():
+    odd = Res(LISTENER, "odd", {"loadBalancerArn": "not-an-arn", "port": 80, "defaultActions": [FORWARD]})
+    assert check_stack(POLICY, [odd]).violations == []
+
+
+def test_redirect_without_its_block_keeps_the_protocol():
+    result = check_stack(POLICY, stack([{"type": "redirect"}, {"type": "fixed-response"}]))
+    assert "has default action(s) redirect to #{protocol}, fixed-response;" in result.messages[0]
+    assert "has default action(s) none;" in check_stack(POLICY, stack([])).messages[0]

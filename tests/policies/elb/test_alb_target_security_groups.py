@@ -4,6 +4,8 @@ way: the targets' groups, the load balancer's side, broken chains, arguments lef
 from guardrails.elb.alb_target_security_groups import POLICY
 
 from tests.policies.elb._alb_stack import (
+    ASG,
+    CAPACITY_PROVIDER,
     EGRESS,
     INGRESS,
     LAUNCH_TEMPLATE,
@@ -46,8 +48,11 @@ def test_ec2_service_may_use_the_cluster_default_capacity_provider_strategy():
 
 
 def test_capacity_provider_named_by_a_literal_name_after_an_update():
-    stack = changed(platform(preview=False), "api", deps={"capacityProviderStrategies": []})
+    stack = without(changed(platform(preview=False), "api", deps={"capacityProviderStrategies": []}),
+                    "cluster-capacity")
     assert findings(stack) == []
+    stack = changed(stack, "api", props={"capacityProviderStrategies": [{"capacityProvider": "other", "weight": 1}]})
+    assert [u for _, u in findings(stack)] == [urn(SERVICE, "api")]
 
 
 def test_alb_egress_to_a_cidr_containing_the_target_subnets_passes():
@@ -242,3 +247,50 @@ def test_load_balancer_type_left_out_is_an_application_load_balancer():
     assert findings(changed(platform(), "alb", drop=("loadBalancerType",))) == []
     stack = changed(without(platform(), "alb-to-web"), "alb", drop=("loadBalancerType",))
     assert [u for _, u in findings(stack)] == [urn(SG, "alb-sg")]
+
+
+def test_fargate_egress_to_a_cidr_containing_the_task_subnets_passes():
+    stack = put(without(platform(), "alb-to-web"), rule(EGRESS, "alb-to-private", "alb-sg", 8080, 8080,
+                                                        cidr="10.0.10.0/23"))
+    assert findings(stack) == []
+    stack = put(without(platform(), "alb-to-web"), rule(EGRESS, "alb-to-private-a", "alb-sg", 8080, 8080,
+                                                        cidr="10.0.10.0/24"))
+    assert [u for _, u in findings(stack)] == [urn(SG, "alb-sg")]
+
+
+def test_service_whose_task_definition_is_outside_the_stack_is_judged_by_its_network_configuration():
+    stack = changed(without(platform(), "web-task"), "web", deps={"taskDefinition": []},
+                    props={"taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1"})
+    assert findings(stack) == []
+    stack = changed(without(platform(), "api-task"), "api", deps={"taskDefinition": []},
+                    props={"taskDefinition": "api:1"})
+    assert findings(stack) == []
+
+
+def test_task_groups_are_named_together_and_blamed_on_the_first():
+    stack = put(platform(), Res(SG, "web-extra-sg", {"vpcId": UNKNOWN}, {"vpcId": ["vpc"]}))
+    stack = changed(without(stack, "web-from-alb"), "web",
+                    deps={"networkConfiguration": ["private-a", "private-b", "web-sg", "web-extra-sg"]})
+    (message, where), = findings(stack)
+    assert where == urn(SG, "web-sg")
+    assert message.startswith("security group(s) 'web-sg', 'web-extra-sg' of the tasks of ECS service 'web' do not "
+                              "admit tcp 8080")
+    stack = put(stack, rule(INGRESS, "extra-from-alb", "web-extra-sg", 8080, 8080, peer="alb-sg"))
+    assert findings(stack) == []
+
+
+def test_capacity_provider_without_auto_scaling_group_and_group_without_template_are_reported():
+    stack = changed(platform(), "ec2-capacity", deps={"autoScalingGroupProvider": []})
+    (message, where), = findings(stack)
+    assert where == urn(CAPACITY_PROVIDER, "ec2-capacity") and message.startswith(
+        "capacity provider 'ec2-capacity' names no Auto Scaling group of this stack")
+    stack = changed(platform(), "container-asg", deps={"launchTemplate": []})
+    (message, where), = findings(stack)
+    assert where == urn(ASG, "container-asg") and message.startswith(
+        "Auto Scaling group 'container-asg' uses no launch template of this stack")
+
+
+def test_launch_template_of_a_mixed_instances_policy_counts():
+    stack = changed(platform(), "container-asg", deps={"launchTemplate": [], "mixedInstancesPolicy":
+                                                       ["container-instances"]})
+    assert findings(stack) == []
