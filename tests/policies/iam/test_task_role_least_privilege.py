@@ -370,3 +370,39 @@ def test_policy_attachment_with_roles_list_is_checked():
         "'arn:aws:iam::aws:policy/AdministratorAccess' attached, which grants broad access; attach only policies "
         "scoped to the actions and resources the application uses.",
         urn("aws:iam/policyAttachment:PolicyAttachment", "shared-admin"))]
+
+
+def test_examples_list_three_names_and_counts_the_rest():
+    from guardrails.iam.task_role_least_privilege import _examples
+
+    assert _examples(["a", "b", "c"]) == "a, b, c"
+    assert _examples(["a", "b", "c", "d"]) == "a, b, c, and 1 more"
+    assert _examples(["a"]) == "a" and _examples([]) == ""
+
+
+def test_service_wildcard_in_the_service_part_fails():
+    assert messages(stack(task_policy=document(allow("s3*:GetObject", f"{BUCKET}/*")))) == [
+        "role policy 'api-task-app' of task role 'api-task' allows action 's3*:GetObject', a wildcard over every "
+        "service; list the specific actions the application calls."]
+
+
+def test_trust_with_not_principal_or_not_action_fails():
+    not_principal = role("api-task", assumeRolePolicy=trust(NotPrincipal={"AWS": "arn:aws:iam::1:root"}))
+    assert any("has an Allow statement with NotPrincipal, which trusts every other principal" in m
+               for m in messages(stack(task_role=not_principal)))
+    statement = json.loads(trust())["Statement"][0]
+    del statement["Action"]
+    statement["NotAction"] = "sts:TagSession"
+    not_action = role("api-task", assumeRolePolicy=json.dumps({"Statement": [statement]}))
+    assert any("has an Allow statement with NotAction; allow only 'sts:AssumeRole'." in m
+               for m in messages(stack(task_role=not_action)))
+
+
+def test_different_literal_role_arns_pass_and_an_unknown_task_role_is_not_compared():
+    arn = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+    td = Res(TASK_DEFINITION, "api", {"family": "dev-api", "containerDefinitions": "[]",
+                                      "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app", "executionRoleArn": arn})
+    assert check_stack(POLICY, [td]).violations == []
+    td.props["taskRoleArn"] = ""
+    td.props["executionRoleArn"] = ""
+    assert check_stack(POLICY, [td]).violations == []
