@@ -106,19 +106,17 @@ def declared(resource: PolicyResource, prop: str) -> Any:
     return resource.props.get(prop)
 
 
-def _nested_strings(value: Any, depth: int = 0) -> set[str]:
-    """Every known string inside a value (maps and lists, a few levels deep), skipping unknown elements."""
+def _nested_strings(value: Any) -> set[str]:
+    """Every known string inside a value (maps and lists at any depth), skipping unknown elements."""
     if isinstance(value, str):
         return {value}
-    if depth > 4:
-        return set()
     found: set[str] = set()
     if isinstance(value, Mapping):
         for key in list(value.keys()):
-            found |= _nested_strings(known(value, key), depth + 1)
+            found |= _nested_strings(known(value, key))
     elif isinstance(value, Sequence):
         for index in range(len(value)):
-            found |= _nested_strings(known(value, index), depth + 1)
+            found |= _nested_strings(known(value, index))
     return found
 
 

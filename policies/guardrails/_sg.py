@@ -198,8 +198,6 @@ class Permission:
         """A group peer that is none of ``candidates`` (an id typed in, or a group of another stack)."""
         if self.peer.kind != GROUP or self.peer_groups(candidates):
             return None
-        if self.form != INLINE and any(d.resource_type in GROUPS for d in self.peer.sources):
-            return None  # a group of this stack that is not among the candidates
         return self.peer.text
 
 

@@ -86,3 +86,15 @@ def test_is_set_and_of_type():
     a = r["a"]
     assert [is_set(a, p) for p in ("x", "y", "z", "w", "d", "absent")] == [False, False, True, False, True, False]
     assert of_type([a, a, a], SG) == [a] and of_type([a], RULE) == []
+
+
+def test_refers_to_by_known_arn_and_never_by_an_empty_id():
+    from guardrails._graph import refers_to
+
+    r = stack(Res(SG, "a", {"id": "", "arn": "arn:aws:ec2:eu-west-1:1:security-group/sg-a"}),
+              Res(SG, "b", {"id": ""}),
+              Res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+                  "networkInterfaces": [{"securityGroups": ["arn:aws:ec2:eu-west-1:1:security-group/sg-a", ""]}]}))
+    assert refers_to(r["lt"], "networkInterfaces", r["a"])
+    assert not refers_to(r["lt"], "networkInterfaces", r["b"])
+    assert not depends_on(r["lt"], "networkInterfaces", r["b"])

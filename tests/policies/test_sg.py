@@ -153,3 +153,76 @@ def test_read_back_inline_blocks_are_left_out_but_other_blocks_stay():
         Res(INGRESS_RULE, "self", {"securityGroupId": "sg-g", "ipProtocol": "-1", "referencedSecurityGroupId": "sg-g"}),
     )
     assert [(p.resource.name, p.from_port) for p in all_of(found)] == [("web", 80), ("self", None), ("g", 22)]
+
+
+def test_cidrs_with_host_bits_and_describe_without_ports():
+    r = stack(Res(SUBNET, "a", {"cidrBlock": "10.0.0.0/24"}))
+    assert cidr_covers("10.0.0.5/16", [r["a"]]) and not cidr_covers("10.1.0.5/16", [r["a"]])
+    found = rules(Res(SECURITY_GROUP, "g", {"ingress": [
+        {"protocol": "udp", "cidrBlocks": ["10.0.0.0/8"]}, {"protocol": "50", "fromPort": 0, "cidrBlocks": ["x"]}]}))
+    assert [p.describe() for p in all_of(found)] == ["protocol udp", "protocol 50"]
+
+
+def test_legacy_peers_of_every_kind_and_a_wholly_computed_list():
+    found = rules(
+        Res("aws:ec2/vpc:Vpc", "vpc", {}), Res(SECURITY_GROUP, "g", {"id": "sg-g"}),
+        Res(LEGACY_RULE, "l", {"type": "ingress", "securityGroupId": "sg-g", "protocol": "tcp", "fromPort": 1,
+                               "toPort": 2, "ipv6CidrBlocks": ["fd00::/8"], "prefixListIds": ["pl-1"],
+                               "sourceSecurityGroupId": "sg-g", "cidrBlocks": UNKNOWN},
+            deps={"cidrBlocks": ["vpc"]}),
+    )
+    assert [(p.peer.kind, p.peer.value, p.peer.prop) for p in all_of(found)] == [
+        (CIDR, None, "cidrBlocks"), (CIDR, "fd00::/8", "ipv6CidrBlocks"), (PREFIX_LIST, "pl-1", "prefixListIds"),
+        (GROUP, "sg-g", "sourceSecurityGroupId")]
+    assert all_of(found)[0].peer.text == "cidrBlocks computed from 'vpc'"
+    assert all_of(found)[3].peer_groups(found.groups) == found.groups
+
+
+def test_legacy_group_peer_computed_from_something_else_is_outside_the_stack_groups():
+    found = rules(Res("aws:ec2/vpc:Vpc", "vpc", {}), Res(SECURITY_GROUP, "g", {}),
+                  Res(LEGACY_RULE, "l", {"type": "ingress", "securityGroupId": UNKNOWN, "protocol": "-1",
+                                         "fromPort": 0, "toPort": 0, "sourceSecurityGroupId": UNKNOWN},
+                      deps={"securityGroupId": ["g"], "sourceSecurityGroupId": ["vpc"]}))
+    (permission,) = all_of(found)
+    assert permission.peer_groups(found.groups) == []
+    assert permission.outside_group(found.groups) == "sourceSecurityGroupId computed from 'vpc'"
+
+
+def test_inline_blocks_skip_odd_entries_and_name_only_their_own_peers():
+    found = rules(
+        Res("aws:ec2/vpc:Vpc", "vpc", {}), Res(SECURITY_GROUP, "alb", {}),
+        Res(SECURITY_GROUP, "g", {"ingress": ["x", {"protocol": "tcp", "fromPort": 1, "toPort": 1,
+                                                    "cidrBlocks": [UNKNOWN]},
+                                              {"protocol": "tcp", "fromPort": 2, "toPort": 2,
+                                               "securityGroups": [UNKNOWN], "cidrBlocks": None}]},
+            deps={"ingress": ["vpc", "alb"]}),
+    )
+    cidr, group = all_of(found)
+    assert (cidr.peer.kind, cidr.from_port, cidr.peer.text) == (CIDR, 1, "cidrBlocks computed from 'vpc'")
+    assert (group.peer.kind, group.from_port) == (GROUP, 2)
+    assert group.peer_groups(found.groups) == [found.groups[0]]
+
+
+def test_block_allows_needs_a_mapping_with_a_peer():
+    from guardrails._sg import block_allows
+
+    assert not block_allows("x") and not block_allows(None) and not block_allows({"protocol": "-1"})
+    assert not block_allows({"self": False, "cidrBlocks": []}) and block_allows({"self": True})
+    assert block_allows({"prefixListIds": ["pl-1"]}) and block_allows({"securityGroups": ["sg-1"]})
+
+
+def test_read_back_matches_cidrs_by_network_and_keeps_unknown_blocks():
+    found = rules(
+        Res(SECURITY_GROUP, "g", {"id": "sg-g", "ingress": [
+            {"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["10.0.0.1/8"]},
+            {"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": [UNKNOWN]},
+            {"protocol": "tcp", "fromPort": 81, "toPort": 81, "cidrBlocks": ["10.0.0.0/8"]},
+            {"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["not-a-cidr"]}]},
+            deps={"ingress": []}),
+        Res(INGRESS_RULE, "web", {"securityGroupId": "sg-g", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80,
+                                  "cidrIpv4": "10.0.0.0/8"}),
+        Res(INGRESS_RULE, "odd", {"securityGroupId": "sg-g", "ipProtocol": "tcp", "fromPort": 80, "toPort": 80,
+                                  "cidrIpv4": "not-a-cidr"}),
+    )
+    assert [(p.resource.name, p.from_port, p.peer.value) for p in all_of(found)] == [
+        ("web", 80, "10.0.0.0/8"), ("odd", 80, "not-a-cidr"), ("g", 80, None), ("g", 81, "10.0.0.0/8")]

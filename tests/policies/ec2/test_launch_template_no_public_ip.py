@@ -20,7 +20,8 @@ def test_public_ip_fails():
 
 
 def test_other_types_not_applicable():
-    result = check_resource(POLICY, "aws:ec2/instance:Instance", {"associatePublicIpAddress": True})
+    interfaces = [{"deviceIndex": 0, "associatePublicIpAddress": "true"}]
+    result = check_resource(POLICY, "aws:ec2/instance:Instance", {"networkInterfaces": interfaces})
     assert result.violations == [] and not result.not_applicable and not result.unknown
 
 

@@ -162,3 +162,13 @@ def test_odd_port_mappings_and_names():
         'container #1 (unnamed): name is 5; the ECS API expects a string there.',
         "container #1 (unnamed) has no name; every container needs a name.",
     ]
+
+
+def test_model_minimums_at_the_edge():
+    def gpu(memory):
+        return container("web", resourceRequirements=[
+            {"type": "GPU", "value": "1", "sharingStrategy": {"nvidiaMps": {"memory": memory}}}])
+
+    assert _check(gpu(1)).violations == []
+    assert _check(gpu(0)).messages == [
+        'container "web": resourceRequirements[0].sharingStrategy.nvidiaMps.memory is 0; the ECS API\'s minimum is 1.']

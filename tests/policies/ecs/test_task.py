@@ -87,3 +87,11 @@ def test_task_definition_by_dependency_arn_or_unique_family():
     assert {k: v.name if v else None for k, v in found.items()} == {
         "by-dep": "web", "by-arn": "web", "by-family": "web", "by-family-arn": "web", "ambiguous": None,
         "elsewhere": None, "unknown": None, "empty": None}
+
+
+def test_a_known_arn_wins_over_an_ambiguous_family():
+    arn = "arn:aws:ecs:eu-west-1:1:task-definition/web:3"
+    r = stack(Res(TASK_DEFINITION, "web-3", {"family": "web", "arn": arn}),
+              Res(TASK_DEFINITION, "web-4", {"family": "web", "arn": arn[:-1] + "4"}),
+              Res(SERVICE, "svc", {"taskDefinition": arn}))
+    assert task_definition_of(r["svc"], list(r.values())) is r["web-3"]

@@ -338,3 +338,11 @@ def test_rule_violations_are_reported_before_unknown_inline_rules_stop_the_check
                          Res(SECURITY_GROUP, "fed-sg", {"ingress": UNKNOWN}, deps={"ingress": ["alb-sg"]}))
     result = check_stack(POLICY, resources)
     assert result.unknown and [u for _, u in result.violations] == [urn(INGRESS_RULE, "ssh")]
+
+
+def test_alb_group_attached_through_vpc_security_group_ids_or_instance_security_groups():
+    for workload in (Res(LAUNCH_TEMPLATE, "lt", {"vpcSecurityGroupIds": [UNKNOWN]},
+                         deps={"vpcSecurityGroupIds": ["alb-sg"]}),
+                     Res(INSTANCE, "bastion", {"securityGroups": [UNKNOWN]}, deps={"securityGroups": ["alb-sg"]})):
+        result = check_stack(POLICY, platform(workload, rule("alb-https", "alb-sg", **tcp(443, cidrIpv4="0.0.0.0/0"))))
+        assert len(result.violations) == 1 and "is also attached to" in result.messages[0], workload.name
