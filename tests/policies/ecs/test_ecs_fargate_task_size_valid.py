@@ -100,7 +100,7 @@ def test_documented_memory_edges_are_accepted_and_one_step_beyond_is_not(cpu):
 
 def test_windows_cpu_edges():
     windows = {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}
-    for cpu, memory, ok in (("1024", "2048", True), ("4096", "8192", True), ("8192", "16384", False),
-                            ("256", "512", False)):
+    for cpu, memory, ok in (("1024", "2048", True), ("2048", "4096", True), ("4096", "8192", True),
+                            ("8192", "16384", False), ("256", "512", False)):
         props = task_definition(cpu=cpu, memory=memory, runtimePlatform=windows)
         assert (check_resource(POLICY, TASK_DEFINITION, props).violations == []) is ok, cpu

@@ -188,3 +188,12 @@ def test_fixed_host_port_outside_bridge_mode_is_not_this_policys_concern():
     bridge = container("web", portMappings=[{"containerPort": 8080, "hostPort": 80}])
     assert len(check_stack(POLICY, [_bridge_task(bridge), _target_group(targetType="instance"), other]
                            ).violations) == 1
+
+
+def test_unexposed_port_lists_ranges_and_odd_ports():
+    web = container("web", portMappings=[{"containerPortRange": "9000-9010"}, {"containerPort": 8081}])
+    entries = [{"targetGroupArn": UNKNOWN, "containerName": "web", "containerPort": "http"}]
+    assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service(entries=entries)]).messages == [
+        'service "web" load-balances port http of container "web", which has no such portMappings containerPort (it '
+        "exposes: 9000-9010, 8081); use one of its ports."
+    ]

@@ -26,7 +26,8 @@ def test_malformed_container_definitions_fail_closed():
 
 
 def test_other_types_ignored():
-    result = check_resource(POLICY, "aws:ecs/service:Service", {"containerDefinitions": "[]"})
+    result = check_resource(POLICY, "aws:ecs/service:Service",
+                            {"containerDefinitions": '[{"name": "web", "privileged": true}]'})
     assert result.violations == [] and not result.not_applicable and not result.unknown
 
 

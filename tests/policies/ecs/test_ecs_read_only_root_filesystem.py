@@ -40,3 +40,11 @@ def test_other_types_ignored():
 
 def test_unknown_container_definitions_cannot_be_evaluated():
     assert check_resource(POLICY, TASK_DEFINITION, task_definition(containerDefinitions=UNKNOWN)).unknown
+
+
+def test_malformed_container_definitions_fail_closed():
+    result = check_resource(POLICY, TASK_DEFINITION, task_definition(containerDefinitions="{}"))
+    assert result.messages == [
+        "containerDefinitions is a JSON object, not a list of containers, so readonlyRootFilesystem cannot be "
+        "checked; give a JSON list of ECS container definitions."
+    ]

@@ -163,3 +163,10 @@ def test_redirect_without_its_block_keeps_the_protocol():
     result = check_stack(POLICY, stack([{"type": "redirect"}, {"type": "fixed-response"}]))
     assert "has default action(s) redirect to #{protocol}, fixed-response;" in result.messages[0]
     assert "has default action(s) none;" in check_stack(POLICY, stack([])).messages[0]
+
+
+def test_alb_module_aliases_are_the_same_resources():
+    resources = stack([FORWARD])
+    aliased = [Res(r.type.replace("aws:lb/", "aws:alb/"), r.name, r.props, r.deps) for r in resources]
+    assert [u.replace("aws:alb/", "aws:lb/") for _, u in check_stack(POLICY, aliased).violations] == [
+        urn(LISTENER, "http")]

@@ -294,3 +294,29 @@ def test_launch_template_of_a_mixed_instances_policy_counts():
     stack = changed(platform(), "container-asg", deps={"launchTemplate": [], "mixedInstancesPolicy":
                                                        ["container-instances"]})
     assert findings(stack) == []
+
+
+def test_launch_template_groups_and_subnets_through_network_interfaces():
+    # The platform's launch template names its group in networkInterfaces, as the ECS-optimized setup does.
+    stack = changed(platform(), "container-instances", drop=("vpcSecurityGroupIds",),
+                    props={"networkInterfaces": [{"securityGroups": [UNKNOWN], "associatePublicIpAddress": "false"}]},
+                    deps={"networkInterfaces": ["instance-sg"]})
+    assert findings(stack) == []
+    stack = changed(stack, "container-asg", deps={"vpcZoneIdentifiers": []})
+    stack = changed(stack, "container-instances", deps={"networkInterfaces": ["instance-sg", "private-a"]})
+    stack = put(without(stack, "alb-to-instances"),
+                rule(EGRESS, "alb-to-private-a", "alb-sg", 32768, 65535, cidr="10.0.10.0/24"))
+    assert findings(stack) == []
+
+
+def test_alb_subnets_through_subnet_mappings():
+    stack = changed(platform(), "alb", drop=("subnets",), props={"subnetMappings": [{"subnetId": UNKNOWN}] * 2},
+                    deps={"subnetMappings": ["public-a", "public-b"]})
+    stack = put(without(stack, "web-from-alb"), rule(INGRESS, "web-from-public", "web-sg", 8080, 8080,
+                                                     cidr="10.0.0.0/23"))
+    assert [u for _, u in findings(stack)] == [urn(INGRESS, "web-from-public")]
+
+
+def test_health_check_port_on_the_traffic_port_or_inside_the_range_edges_adds_nothing():
+    for group, port in (("web-tg", "8080"), ("api-tg", "32768"), ("api-tg", "65535")):
+        assert findings(changed(platform(), group, props={"healthCheck": {"port": port}})) == [], (group, port)
