@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
 
 from guardrails._graph import by_type, declared, deps, is_set, known, names, of_type, refers_to, related
 from guardrails.base import as_int, as_list
@@ -205,6 +206,21 @@ def _peer(kind: str, container: Any, key: str | int, prop: str, sources: list[Po
     return Peer(kind, prop, known(container, key), tuple(sources), lambda: container[key])
 
 
+def _present(resource: PolicyResource, prop: str) -> bool:
+    """Whether the program set a peer property: computed from a resource, a known value other than null/"", or a
+    value still unknown. The provider computes none of the CIDR, prefix-list and referenced-group properties, so an
+    unknown value is one the program computed, never the provider's way of saying "unset"."""
+    if deps(resource, prop):
+        return True
+    if prop not in resource.props:
+        return False
+    try:
+        value = resource.props[prop]
+    except UnknownValueError:
+        return True
+    return value not in (None, "")
+
+
 def _listed(kind: str, container: Any, prop: str, sources: list[PolicyResource]) -> list[Peer]:
     """One peer per element of a list property; a whole list computed from ``sources`` is one unknown peer."""
     value = known(container, prop)
@@ -227,7 +243,7 @@ def _standalone(rule: PolicyResource) -> list[Permission]:
     found = []
     for prop, kind in (("cidrIpv4", CIDR), ("cidrIpv6", CIDR), ("prefixListId", PREFIX_LIST),
                        ("referencedSecurityGroupId", GROUP)):
-        if is_set(rule, prop):
+        if _present(rule, prop):
             found.append(_peer(kind, rule.props, prop, prop, deps(rule, prop)))
     return [Permission(rule, RULE, direction, proto, low, high, peer) for peer in found]
 
@@ -241,9 +257,9 @@ def _legacy(rule: PolicyResource) -> list[Permission]:
     low, high = _ports(proto, rule.props.get)
     found = []
     for prop, kind in (("cidrBlocks", CIDR), ("ipv6CidrBlocks", CIDR), ("prefixListIds", PREFIX_LIST)):
-        if is_set(rule, prop):
+        if _present(rule, prop):
             found += _listed(kind, rule.props, prop, deps(rule, prop))
-    if is_set(rule, "sourceSecurityGroupId"):
+    if is_set(rule, "sourceSecurityGroupId"):  # provider-computed: unknown when left out
         found.append(_peer(GROUP, rule.props, "sourceSecurityGroupId", "sourceSecurityGroupId",
                            deps(rule, "sourceSecurityGroupId")))
     if declared(rule, "self") is True:

@@ -226,3 +226,18 @@ def test_read_back_matches_cidrs_by_network_and_keeps_unknown_blocks():
     )
     assert [(p.resource.name, p.from_port, p.peer.value) for p in all_of(found)] == [
         ("web", 80, "10.0.0.0/8"), ("odd", 80, "not-a-cidr"), ("g", 80, None), ("g", 81, "10.0.0.0/8")]
+
+
+def test_unknown_peer_values_are_set_unless_the_provider_computes_the_property():
+    found = rules(
+        Res(SECURITY_GROUP, "g", {}),
+        Res(INGRESS_RULE, "r", {"securityGroupId": UNKNOWN, "ipProtocol": "tcp", "fromPort": 1, "toPort": 1,
+                                "cidrIpv4": UNKNOWN, "cidrIpv6": None, "prefixListId": ""},
+            deps={"securityGroupId": ["g"]}),
+        Res(LEGACY_RULE, "l", {"type": "ingress", "securityGroupId": UNKNOWN, "protocol": "tcp", "fromPort": 1,
+                               "toPort": 1, "cidrBlocks": UNKNOWN, "sourceSecurityGroupId": UNKNOWN},
+            deps={"securityGroupId": ["g"]}),
+    )
+    assert [(p.resource.name, p.peer.prop) for p in all_of(found)] == [("r", "cidrIpv4"), ("l", "cidrBlocks")]
+    with pytest.raises(UnknownValueError):
+        _ = all_of(found)[0].peer.text
