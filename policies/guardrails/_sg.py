@@ -212,7 +212,7 @@ def _present(resource: PolicyResource, prop: str) -> bool:
     unknown value is one the program computed, never the provider's way of saying "unset"."""
     if deps(resource, prop):
         return True
-    if prop not in resource.props.keys():
+    if prop not in list(resource.props):
         return False
     try:
         value = resource.props[prop]
