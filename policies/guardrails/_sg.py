@@ -206,26 +206,29 @@ def _peer(kind: str, container: Any, key: str | int, prop: str, sources: list[Po
     return Peer(kind, prop, known(container, key), tuple(sources), lambda: container[key])
 
 
+def _unknown(container: Any, key: str) -> bool:
+    """Whether ``container`` holds ``key`` with a value unknown in a preview (listing keys reads no value)."""
+    if key not in list(container):
+        return False
+    try:
+        container[key]
+    except UnknownValueError:
+        return True
+    return False
+
+
 def _present(resource: PolicyResource, prop: str) -> bool:
     """Whether the program set a peer property: computed from a resource, a known value other than null/"", or a
     value still unknown. The provider computes none of the CIDR, prefix-list and referenced-group properties, so an
     unknown value is one the program computed, never the provider's way of saying "unset"."""
-    if deps(resource, prop):
-        return True
-    if prop not in list(resource.props):
-        return False
-    try:
-        value = resource.props[prop]
-    except UnknownValueError:
-        return True
-    return value not in (None, "")
+    return bool(deps(resource, prop)) or _unknown(resource.props, prop) or known(resource.props, prop) not in (None, "")
 
 
 def _listed(kind: str, container: Any, prop: str, sources: list[PolicyResource]) -> list[Peer]:
-    """One peer per element of a list property; a whole list computed from ``sources`` is one unknown peer."""
+    """One peer per element of a list property; a whole list still unknown is one unknown peer."""
     value = known(container, prop)
     if value is None:
-        return [_peer(kind, container, prop, prop, sources)] if sources else []
+        return [_peer(kind, container, prop, prop, sources)] if sources or _unknown(container, prop) else []
     return [_peer(kind, value, index, prop, sources) for index in range(len(value))]
 
 
@@ -291,7 +294,7 @@ def _inline(group: PolicyResource, direction: str) -> list[Permission]:
         peers = []
         for prop, kind, from_ in (("cidrBlocks", CIDR, others), ("ipv6CidrBlocks", CIDR, others),
                                   ("prefixListIds", PREFIX_LIST, others), ("securityGroups", GROUP, sources)):
-            if prop in block and block.get(prop) is not None:
+            if known(block, prop) is not None or _unknown(block, prop):
                 peers += _listed(kind, block, prop, from_)
         if block.get("self") is True:
             peers.append(Peer(SELF, "self", True))
