@@ -94,10 +94,12 @@ def _exact(rule: Permission, allowance: Allowance) -> bool:
     first, last = rule.from_port, rule.to_port
     if rule.protocol != "tcp" or first is None or last is None:
         return False
-    ports = set(range(first, last + 1)) if last - first < 65536 else set()
+    ports = set(range(first, last + 1))
+    if not ports:
+        return False
     if INSTANCE in allowance.kinds and ((first, last) == EPHEMERAL or ports <= allowance.health_ports):
         return True
-    return TASK in allowance.kinds and bool(ports) and ports <= allowance.task_ports | allowance.health_ports
+    return TASK in allowance.kinds and ports <= allowance.task_ports | allowance.health_ports
 
 
 def _check_rule(stack: Stack, rule: Permission, group: PolicyResource, allowance: Allowance,

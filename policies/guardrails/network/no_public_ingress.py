@@ -55,7 +55,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
     for rule in rules.direction(INGRESS):
         if not rule.peer.internet:
             continue
-        what = f"{rule.label} allows {_describe(rule)} from {rule.peer.value or rule.peer.text}"
+        what = f"{rule.label} allows {_describe(rule)} from {rule.peer.text}"
         groups = rule.groups(rules.groups)
         albs = _albs(resources, groups)
         if not albs:

@@ -291,3 +291,23 @@ def test_instance_group_may_admit_exactly_a_fixed_health_check_port():
 def test_health_check_port_inside_the_dynamic_range_needs_nothing_more():
     stack = changed(platform(), "api-tg", props={"healthCheck": {"port": "40000"}})
     assert findings(stack) == []
+
+
+def test_other_protocols_or_reversed_ranges_from_the_alb_are_never_exact():
+    stack = put(platform(), rule(INGRESS, "web-udp", "web-sg", 8080, 8080, peer="alb-sg", protocol="udp"))
+    assert [m.split("; ")[0] for m, _ in findings(stack)] == [
+        "ingress rule 'web-udp' of security group 'web-sg' (the tasks of ECS service 'web') admits udp 8080 from the "
+        "load balancer"]
+    stack = changed(platform(), "api-tg", props={"healthCheck": {"port": "8081"}})
+    stack = put(stack, rule(INGRESS, "health-from-alb", "instance-sg", 8081, 8081, peer="alb-sg"),
+                rule(EGRESS, "alb-to-health", "alb-sg", 8081, 8081, peer="instance-sg"),
+                rule(INGRESS, "reversed", "instance-sg", 9000, 8000, peer="alb-sg"))
+    assert [u for _, u in findings(stack)] == [urn(INGRESS, "reversed")]
+
+
+def test_a_blocked_port_is_blamed_on_the_first_group_of_the_load_balancer():
+    stack = put(platform(), Res(SG, "alb-extra-sg", {"vpcId": UNKNOWN}, {"vpcId": ["vpc"]}))
+    stack = changed(without(stack, "alb-to-web"), "alb", deps={"securityGroups": ["alb-sg", "alb-extra-sg"]})
+    (message, where), = findings(stack)
+    assert where == urn(SG, "alb-sg") and message.startswith(
+        "security group(s) 'alb-sg', 'alb-extra-sg' of load balancer 'alb' have no egress rule allowing tcp 8080")

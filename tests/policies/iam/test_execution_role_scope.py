@@ -402,3 +402,30 @@ def test_container_needs_read_only_from_well_formed_fields():
 ])
 def test_log_group_arn_forms(resource, stream, ok):
     assert _log_group_arn(resource, {("/ecs/a", "eu-west-1")}, stream) is ok
+
+
+def test_images_in_china_regions_and_parameters_named_without_a_slash():
+    needs = Needs()
+    needs.add_image("123456789012.dkr.ecr.cn-northwest-1.amazonaws.com/web:1")
+    needs.add_secret("xray-key")
+    assert needs.repositories == {"arn:aws-cn:ecr:cn-northwest-1:123456789012:repository/web"}
+    assert needs.parameter_paths == {"parameter/xray-key"}
+
+
+def test_log_group_arn_needs_the_log_group_resource_type():
+    assert not _log_group_arn("arn:aws:logs:eu-west-1:123456789012:loggroups:/ecs/a", {("/ecs/a", None)}, True)
+
+
+def test_container_definitions_as_an_object_list_or_unreadable():
+    resources = stack()
+    resources[3].props = {**resources[3].props, "containerDefinitions": [api_container(), SIDECAR]}
+    assert messages(resources) == []
+    resources[3].props = {**resources[3].props, "containerDefinitions": "{}"}
+    assert messages(resources)[0] == (
+        "task definition 'api' has containerDefinitions that cannot be read: it is not a JSON list of container "
+        "definitions; its execution role's scope is judged as if it had no containers.")
+    resources[3].props = {**resources[3].props, "containerDefinitions": "[1]"}
+    assert messages(resources)[0].startswith("task definition 'api' has containerDefinitions that cannot be read")
+    resources[3].props = {**resources[3].props, "containerDefinitions": "{"}
+    assert messages(resources)[0].startswith(
+        "task definition 'api' has containerDefinitions that cannot be read: it is not valid JSON")

@@ -406,3 +406,30 @@ def test_different_literal_role_arns_pass_and_an_unknown_task_role_is_not_compar
     td.props["taskRoleArn"] = ""
     td.props["executionRoleArn"] = ""
     assert check_stack(POLICY, [td]).violations == []
+
+
+def test_unknown_service_with_every_action_is_reported_once():
+    assert messages(stack(task_policy=document(allow("s4:*", f"{BUCKET}/*")))) == [
+        "role policy 'api-task-app' of task role 'api-task' names action 's4:*', which does not exist in the IAM "
+        "service authorization reference; use existing action names."]
+
+
+def test_role_policy_related_by_the_role_name_after_an_update():
+    task_role = role("api-task")
+    task_role.props = {**task_role.props, "id": "api-task"}
+    broad = Res(ROLE_POLICY, "api-task-app", {"role": "api-task", "policy": document(allow("*", "*"))})
+    resources = [task_role, broad, role("api-exec"), task_definition()]
+    assert [u for _, u in check_stack(POLICY, resources).violations] == [urn(ROLE_POLICY, "api-task-app")]
+
+
+def test_customer_managed_policy_in_the_role_outputs_is_judged_once():
+    arn = f"arn:aws:iam::{ACCOUNT}:policy/api-task-extra"
+    policy = Res(MANAGED_POLICY, "api-task-extra-policy", {"arn": arn, "policy": document(allow("*", "*"))})
+    attachment = Res(ROLE_POLICY_ATTACHMENT, "api-task-extra", {"role": "api-task", "policyArn": arn},
+                     deps={"role": ["api-task"]})
+    task_role = role("api-task", managedPolicyArns=[arn])
+    result = check_stack(POLICY, stack(policy, attachment, task_role=task_role))
+    assert [u for _, u in result.violations] == [urn(MANAGED_POLICY, "api-task-extra-policy")]
+    alone = role("api-task", managedPolicyArns=[arn, ""])
+    result = check_stack(POLICY, stack(policy, task_role=alone))
+    assert [u for _, u in result.violations] == [urn(MANAGED_POLICY, "api-task-extra-policy")]

@@ -15,7 +15,7 @@ def test_any_rule_fails():
 
 
 def test_other_types_not_applicable():
-    result = check_resource(POLICY, "aws:ec2/securityGroup:SecurityGroup", {"ingress": [{}]})
+    result = check_resource(POLICY, "aws:ec2/securityGroup:SecurityGroup", {"ingress": [{"self": True}]})
     assert result.violations == [] and not result.not_applicable and not result.unknown
 
 

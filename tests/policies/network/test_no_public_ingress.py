@@ -345,3 +345,16 @@ def test_alb_group_attached_through_vpc_security_group_ids_or_instance_security_
                      Res(INSTANCE, "bastion", {"securityGroups": [UNKNOWN]}, deps={"securityGroups": ["alb-sg"]})):
         result = check_stack(POLICY, platform(workload, rule("alb-https", "alb-sg", **tcp(443, cidrIpv4="0.0.0.0/0"))))
         assert len(result.violations) == 1 and "is also attached to" in result.messages[0], workload.name
+
+
+def test_protocols_without_ports_and_icmpv6_are_described():
+    result = check_stack(POLICY, platform(
+        rule("v6-all", "app-sg", ipProtocol="icmpv6", cidrIpv6="::/0"),
+        rule("v6-echo", "app-sg", ipProtocol="58", fromPort=128, toPort=0, cidrIpv6="::/0"),
+        rule("esp", "app-sg", ipProtocol="50", cidrIpv4="0.0.0.0/0"),
+    ))
+    assert first_parts(result) == [
+        "ingress rule 'v6-all' allows all protocol icmpv6 traffic from ::/0",
+        "ingress rule 'v6-echo' allows icmpv6 type 128 code 0 from ::/0",
+        "ingress rule 'esp' allows all protocol 50 traffic from 0.0.0.0/0",
+    ]
