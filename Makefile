@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt preflight/requirements.txt
 ARGS ?= --all
 
-.PHONY: preflight preview test bench lint clean
+.PHONY: venv preflight preview test bench lint readme-graph clean
 
 $(BIN)/.installed: $(REQUIREMENTS)
 	@echo "Setting up $(VENV) from the requirements files (first run: about half a minute)..."
@@ -16,6 +16,8 @@ $(BIN)/.installed: $(REQUIREMENTS)
 	@$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 	@echo "$(VENV) is ready."
+
+venv: $(BIN)/.installed  ## Only set up .venv (CI does it in a step of its own).
 
 preflight: $(BIN)/.installed  ## Offline preflight of every stack (update-like).
 	$(BIN)/python -m preflight $(ARGS)
@@ -31,6 +33,10 @@ bench: $(BIN)/.installed  ## Preflight wall time per stack and for --all, agains
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+
+readme-graph: $(BIN)/.installed  ## Redraw README.md's "prod at a glance" from the program (tests/preflight/test_graph.py checks it).
+	$(BIN)/python -m preflight --stack prod --graph build/graph/prod.mmd
+	$(BIN)/python -m preflight.drawing --readme README.md build/graph/prod.mmd
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 import settings
-from areas import ecs, eks, events, network, storage
+from areas import ecs, eks, events, network, outputs, storage
 from components.shared.context import PlatformContext
 
 try:
@@ -40,65 +40,6 @@ platform = ecs.build(config, context, vpc, storage_area, on_aws)
 tasks = events.build(config, context, vpc, platform, on_aws)
 kubernetes = eks.build(config, context, vpc, on_aws)
 
-# The stack's contract for other projects (StackReference): documented in README.md.
-pulumi.export("region", config.region)
-pulumi.export("vpcId", vpc.vpc_id)
-pulumi.export("vpcCidr", vpc.cidr_block)
-pulumi.export("publicSubnetIds", vpc.public_subnet_ids)
-pulumi.export("privateSubnetIds", vpc.private_subnet_ids)
-pulumi.export("albDnsName", platform.alb.dns_name)
-pulumi.export("albZoneId", platform.alb.zone_id)
-pulumi.export("albSecurityGroupId", platform.alb.security_group_id)
-pulumi.export("albListenerArn", platform.alb.listener_arn)
-pulumi.export("clusterName", platform.cluster.name)
-pulumi.export("clusterArn", platform.cluster.arn)
-pulumi.export("capacityProviderName", platform.capacity.capacity_provider_name)
-pulumi.export("instanceSecurityGroupId", platform.capacity.security_group_id)
-pulumi.export("services", {
-    name: {
-        "serviceName": svc.service_name,
-        "taskDefinitionArn": svc.task_definition_arn,
-        "taskRoleArn": svc.task_role_arn,
-        "targetGroupArn": svc.target_group_arn,
-        "logGroupName": svc.log_group_name,
-        "repositoryUrl": svc.repository_url,
-    }
-    for name, svc in platform.services.items()
-})
-pulumi.export("repositoryUrls", storage_area.repositories.repository_urls if storage_area.repositories else {})
-pulumi.export("fileSystemIds", {name: fs.file_system_id for name, fs in storage_area.file_systems.items()})
-pulumi.export("accessPointIds", {name: fs.access_point_ids for name, fs in storage_area.file_systems.items()})
-pulumi.export("pipelines", {
-    name: {
-        "bucketName": p.bucket_name,
-        "tableName": p.table_name,
-        "ruleArn": p.rule_arn,
-        "deadLetterQueueUrl": p.dead_letter_queue_url,
-        "taskDefinitionArn": p.task_definition_arn,
-        "logGroupName": p.log_group_name,
-    }
-    for name, p in tasks.pipelines.items()
-})
-pulumi.export("scheduledTasks", {
-    name: {"ruleArn": t.rule_arn, "deadLetterQueueUrl": t.dead_letter_queue_url,
-           "taskDefinitionArn": t.task_definition_arn, "logGroupName": t.log_group_name}
-    for name, t in tasks.scheduled_tasks.items()
-})
-pulumi.export("workers", {
-    name: {
-        "queueUrl": w.queue_url,
-        "queueArn": w.queue_arn,
-        "deadLetterQueueUrl": w.dead_letter_queue_url,
-        "serviceName": w.service_name,
-        "taskDefinitionArn": w.task_definition_arn,
-        "logGroupName": w.log_group_name,
-    }
-    for name, w in tasks.workers.items()
-})
-if kubernetes is not None:
-    pulumi.export("eksClusterName", kubernetes.cluster.cluster_name)
-    pulumi.export("eksClusterEndpoint", kubernetes.cluster.endpoint)
-    pulumi.export("eksOidcProviderArn", kubernetes.cluster.oidc_provider_arn)
-    pulumi.export("eksOidcProviderUrl", kubernetes.cluster.oidc_provider_url)
-    pulumi.export("eksNodeRoleArn", kubernetes.cluster.node_role_arn)
-    pulumi.export("eksKubeconfig", pulumi.Output.secret(kubernetes.cluster.kubeconfig))
+# The stack's contract for other projects (StackReference): declared in contract/outputs.py, documented in README.md.
+for name, value in outputs.stack_outputs(config, context, vpc, storage_area, platform, tasks, kubernetes).items():
+    pulumi.export(name, value)

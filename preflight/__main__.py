@@ -4,6 +4,9 @@
     python -m preflight --all --preview         # every Pulumi.<stack>.yaml, as a preview of a new stack sees it
     python -m preflight --all --json report.json
     python -m preflight --stack team --stack-reference acme/department/prod=department.json
+    python -m preflight --all --json report.json --sarif report.sarif   # violations for code scanning
+    python -m preflight --all --baseline main-report.json               # what a change does, against a report
+    python -m preflight --stack prod --graph graphs/                    # prod.dot and prod.mmd
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
 process, and stacks run side by side; both are forked from warm processes and the pack is asked about each
@@ -34,11 +37,15 @@ from pathlib import Path
 try:
     from preflight import (
         analyzer,
+        baseline,
+        drawing,
         environment,
         fast,
+        graph,
         hints,
         invented,
         report,
+        sarif,
         stackconfig,
         stackrefs,
         watch,
@@ -227,6 +234,8 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
                 pack = prepared = answered = None
             shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
+            if args.graph:
+                args.graphs[stack] = graph.build(shown)
             analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack,
                                                   prepared=prepared, answered=answered)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
@@ -291,7 +300,7 @@ def _finish(result: report.StackResult, args: argparse.Namespace) -> report.Stac
     return result
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m preflight",
         description="Run the Pulumi program under the mock engine and check it with the policy pack, offline.")
@@ -314,7 +323,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also report resources by type, every policy's status and where each finding is; "
                              "show each stack's progress and what a successful recorder wrote to stderr")
+    parser.add_argument("--sarif", type=Path, metavar="PATH",
+                        help="also write the violations as SARIF 2.1.0 to PATH (code scanning)")
+    parser.add_argument("--baseline", type=Path, metavar="REPORT",
+                        help="compare with an earlier --json report: resources added, removed and changed, "
+                             "violations new and gone, per stack")
+    parser.add_argument("--baseline-markdown", type=Path, metavar="PATH",
+                        help="also write the comparison with --baseline as Markdown to PATH (a pull-request comment)")
+    parser.add_argument("--graph", type=Path, metavar="PATH",
+                        help="write each stack's resource graph: a directory gets <stack>.dot and <stack>.mmd; "
+                             "a .dot or .mmd file (with --stack) gets that one")
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.baseline_markdown and not args.baseline:
+        parser.error("--baseline-markdown needs --baseline")
+    if args.graph and args.graph.suffix in (".dot", ".mmd") and not args.stack:
+        parser.error(f"--graph {args.graph} is one file: name one stack with --stack, or give a directory")
+    args.graphs = {}
     args.project_dir = args.project_dir.resolve()
     args.policy_pack = (args.policy_pack or args.project_dir / "policies").resolve()
     return args
@@ -343,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         stacks = [args.stack]
     try:
         project_hints = hints.load(args.project_dir)
-    except hints.HintsError as exc:
+        base = baseline.load(args.baseline, args.preview) if args.baseline else None
+    except (hints.HintsError, baseline.BaselineError) as exc:
         print(f"preflight: {exc}", file=sys.stderr)
         return report.ERROR
 
@@ -364,11 +394,38 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 
-    print(report.render_text(results, verbose=args.verbose), end="")
+    data = report.to_json(results, args.preview)
+    comparison = baseline.compare(base, data["stacks"], all_stacks=args.all) if base is not None else None
+    extra = baseline.render_text(comparison) if comparison is not None else []
+    print(report.render_text(results, verbose=args.verbose, extra=extra), end="")
+    try:
+        _write_outputs(args, data, comparison)
+    except OSError as exc:
+        print(f"preflight: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return report.ERROR
+    return report.exit_code(results)
+
+
+def _write_outputs(args: argparse.Namespace, data: dict, comparison: dict | None) -> None:
+    """The files asked for: the JSON report (with the comparison), Markdown, SARIF, graphs."""
+    if comparison is not None:
+        data = {**data, "baseline": comparison}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report.to_json(results, args.preview), indent=2) + "\n")
-    return report.exit_code(results)
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
+    if args.baseline_markdown and comparison is not None:
+        args.baseline_markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.baseline_markdown.write_text(baseline.render_markdown(comparison))
+    if args.sarif:
+        program = getattr(args, "runtime", None)
+        main_file = (program.program / "__main__.py" if program.program.is_dir() else program.program) if program \
+            else args.project_dir / "__main__.py"
+        sarif.write(args.sarif, sarif.from_report(data, project_dir=args.project_dir, program=main_file,
+                                                  pack_dir=args.policy_pack))
+    for stack in sorted(args.graphs) if args.graph else []:
+        written = drawing.write(args.graphs[stack], args.graph)
+        if args.verbose:
+            _progress(f"{stack}: graph in {', '.join(str(p) for p in written)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ it. The text is compact: one line per stack, then per stack what needs attention
 resource, policy, severity, the policy's message and the fix (the stack-file key that controls it when the project's
 ``preflight-hints.yaml`` says so, else the policy's remediation); what a preview could not evaluate; the ``secure:``
 config nobody can read offline. ``verbose`` adds resources by type, every policy's status and each violation's URN.
-Nothing in the text repeats a value of the stack's config.
+Nothing in the text repeats a value of the stack's config. The JSON also carries each resource's ``inventory``
+entry (digests of its inputs, ``preflight.inventory``), what ``--baseline`` compares two runs by.
 
 Exit codes: 0 clean or advisory only, 1 a mandatory violation, 2 the stack could not be checked (config, program or
 policy-pack error). Over several stacks the worst wins.
@@ -21,6 +22,7 @@ from typing import Any
 from preflight import hints as hints_module
 from preflight import stackrefs
 from preflight.analyzer import Analysis, Diagnostic
+from preflight.inventory import inventory_of
 
 OK, VIOLATIONS, ERROR = 0, 1, 2
 
@@ -61,6 +63,7 @@ class StackResult:
     unchecked_keys: list[str] = field(default_factory=list)  # typed keys whose type a plaintext would decide
     config_warnings: list[str] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)  # outputs for stack references (stackrefs.exports)
+    inventory: list[dict[str, Any]] = field(default_factory=list)  # per resource: digests to compare runs by
 
     @property
     def resource_count(self) -> int:
@@ -117,6 +120,7 @@ def stack_result(recording: Mapping[str, Any], analysis: Analysis, seconds: floa
         timings={**(timings or {}), **analysis.timings}, findings=sorted(findings, key=_order), stack_file=stack_file,
         secret_keys=list(recording.get("secretKeys") or []), unchecked_keys=list(recording.get("uncheckedKeys") or []),
         config_warnings=list(recording.get("configWarnings") or []), exports=stackrefs.exports(recording),
+        inventory=inventory_of(recording),
     )
 
 
@@ -189,6 +193,7 @@ def stack_json(result: StackResult) -> dict[str, Any]:
         uncheckedConfig=result.unchecked_keys,
         configWarnings=result.config_warnings,
         **result.exports,
+        inventory=result.inventory,
     )
     return out
 
@@ -321,12 +326,16 @@ def _closing(results: list[StackResult]) -> str:
     return "exit 0: no mandatory violations"
 
 
-def render_text(results: Iterable[StackResult], verbose: bool = False) -> str:
+def render_text(results: Iterable[StackResult], verbose: bool = False, extra: Iterable[str] = ()) -> str:
+    """The report; ``extra`` lines (e.g. the comparison with a baseline) come before the closing line."""
     results = list(results)
     lines = _summary(results)
     for r in results:
         section = render_stack(r, verbose)
         if section:
             lines += ["", *section]
+    extra = list(extra)
+    if extra:
+        lines += ["", *extra]
     lines += ["", _closing(results)]
     return "\n".join(lines) + "\n"

@@ -20,11 +20,11 @@ from settings.alb import AlbSettings
 from settings.capacity import CapacitySettings
 from settings.eks import EksSettings, NodeGroupSettings
 from settings.events import PipelineSettings, ScheduledTaskSettings
+from settings.items import names_distinct_across
 from settings.network import NetworkSettings
 from settings.schema import PROJECT, SECRET_UNKNOWN, TYPES, ConfigError, Key, Reader
 from settings.services import ServiceSettings
 from settings.storage import StorageSettings
-from settings.tasks import names_distinct_across
 from settings.workers import WorkerSettings
 
 __all__ = [

@@ -12,8 +12,9 @@ from components.ecs.roles import Grant
 from components.events import object_pipeline, scheduled_task
 from components.events.rule_task import EVENT_AGE_SECONDS, RETRY_ATTEMPTS
 from components.events.task import TaskSpec
+from settings.items import REQUIRED, Item, check_name, grants, unique_names
 from settings.schema import Key, Reader
-from settings.tasks import REQUIRED, TASK_KEYS, Item, check_name, grants, reserved_environment, task_spec, unique_names
+from settings.tasks import TASK_KEYS, reserved_environment, task_spec
 
 PIPELINES = "pipelines"
 SCHEDULED_TASKS = "scheduledTasks"

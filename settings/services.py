@@ -10,28 +10,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.ecs.fargate_service import FARGATE_SIZES
-from components.ecs.roles import GRANT_ACTIONS, Grant
+from components.ecs.roles import Grant
 from components.ecs.service import AUTONAMED_CHILDREN, rolling_update_deadlocks
-from components.lb.alb import PLATFORM_RULE_PRIORITIES
+from components.lb.alb import CATCH_ALL_RULE_PRIORITIES, PLATFORM_RULE_PRIORITIES, SHARED_RULE_PRIORITIES
 from components.network.egress import HTTPS_ANYWHERE, EgressRule
-from settings import aws
-from settings.schema import PROJECT, ConfigError, Key, Reader, article, between, did_you_mean, has_type, string_map
+from contract.routing import hides
+from settings import aws, items
+from settings.items import (
+    IMAGE,
+    REQUIRED,
+    Item,
+    check_environment,
+    check_fargate_size,
+    check_name,
+    grants,
+    unique_names,
+)
+from settings.schema import PROJECT, ConfigError, Key, Reader, between, did_you_mean, has_type
 from settings.storage import VolumeSettings, parse_volumes
 
+SERVICES = "services"
 LAUNCH_TYPES = ("ec2", "fargate")
-GRANT_KINDS = tuple(GRANT_ACTIONS)
 #: Tags that name a moving target rather than one build: an immutable repository accepts each tag once, so a
 #: second push of "latest" is refused. Releases use a unique tag (a version or a commit id).
 MOVING_TAGS = frozenset({"latest", "dev", "develop", "development", "test", "qa", "stage", "staging", "prod",
                          "production", "main", "master", "stable", "edge", "nightly", "release", "current"})
-#: Auto-named resources get "-" and 7 hex digits after their logical name.
-AUTONAME_SUFFIX = len("-0123abc")
-_NAME = re.compile(r"[a-z][a-z0-9-]*")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-#: What an image reference may contain (ECS ContainerDefinition.image).
-_IMAGE = re.compile(r"[A-Za-z0-9_:./#@-]{1,255}")
 #: ELB path-pattern conditions: up to 128 of these characters (* and ? are wildcards).
 _PATH = re.compile(r"/[A-Za-z0-9_\-.$/~\"'@:+&*?]{0,127}")
 #: ELB host-header conditions: up to 128 characters, at least one ".", only letters after the last one.
@@ -82,16 +86,14 @@ KEYS: tuple[Key, ...] = (
 )
 
 #: Service spec keys: name → (type, default or REQUIRED, description). The README documents each one.
-REQUIRED = object()
-#: Keys whose values may be secrets (by design, or pasted in by mistake): messages never show their values.
-_MAY_HOLD_SECRETS = ("environment", "secrets")
 SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
     "name": ("string", REQUIRED, "Service name: lowercase letters, digits, hyphens; up to 21 characters."),
     "launchType": ("string", REQUIRED, "ec2 (bridge mode, dynamic host ports) or fargate (awsvpc, one ENI per task)."),
     "image": ("string", None, "Image to run from another registry; absent means repository at imageTag."),
     "repository": ("string", None, "One of container-platform:repositories the image comes from (without image)."),
     "imageTag": ("string", None, "Release tag in repository (required with it)."),
-    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999; lower is evaluated first)."),
+    "priority": ("integer", REQUIRED, "Listener rule priority, unique per stack (1..999, a catch-all 49000..50000; "
+                                      "lower is evaluated first)."),
     "cpu": ("integer", 256, "Task CPU units (Fargate needs a valid cpu/memory pair)."),
     "memory": ("integer", 512, "Task memory in MiB."),
     "port": ("integer", 8080, "Container port the load balancer forwards to."),
@@ -120,11 +122,8 @@ SERVICE_KEYS: dict[str, tuple[str, Any, str]] = {
 
 
 def read(reader: Reader, v: Mapping[str, Any], partition: str) -> tuple[ServiceSettings, ...]:
-    services = tuple(_service(reader, i, item, v, partition) for i, item in enumerate(v["services"]))
-    where = f"{PROJECT}:services"
-    names = [s.name for s in services]
-    if dup := next((n for n in names if names.count(n) > 1), None):
-        raise reader.fail(where, f"must have unique names ({dup} appears twice)", show_value=False)
+    services = tuple(_service(reader, i, item, v, partition) for i, item in enumerate(v[SERVICES]))
+    unique_names(reader, SERVICES, [s.name for s in services])
     _check_routing(reader, services)
     return services
 
@@ -132,50 +131,21 @@ def read(reader: Reader, v: Mapping[str, Any], partition: str) -> tuple[ServiceS
 # ---- one service ----------------------------------------------------------------------------------------------
 
 
-class _Service:
-    """Reads one service spec; ``where`` is ``container-platform:services[<name>]``."""
-
-    def __init__(self, reader: Reader, index: int, item: Any) -> None:
-        self.reader = reader
-        self.where = f"{PROJECT}:services[{index}]"
-        if not isinstance(item, dict):
-            raise reader.fail(self.where, "must be a mapping of service keys", item)
-        if isinstance(item.get("name"), str):
-            self.where = f"{PROJECT}:services[{item['name']}]"
-        for key in item:
-            if key not in SERVICE_KEYS:
-                raise ConfigError(f"{reader.file}: unknown key {self.where}.{key}{did_you_mean(key, SERVICE_KEYS)}")
-        self.v: dict[str, Any] = {}
-        for key, (type_name, default, _) in SERVICE_KEYS.items():
-            if key not in item:
-                if default is REQUIRED:
-                    raise ConfigError(f"{reader.file}: {self.where}.{key} is required")
-                self.v[key] = default
-                continue
-            value = item[key]
-            if not has_type(value, type_name):
-                raise reader.fail(f"{self.where}.{key}", f"must be {article(type_name)}", value,
-                                  show_value=key not in _MAY_HOLD_SECRETS)
-            self.v[key] = value
-
-    def bad(self, key: str, message: str, show_value: bool = True) -> ConfigError:
-        return self.reader.fail(f"{self.where}.{key}", message, self.v[key], show_value=show_value)
-
-
 def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, Any],
              partition: str) -> ServiceSettings:
-    s = _Service(reader, index, item)
+    s = Item(reader, SERVICES, index, item, SERVICE_KEYS)
     v, bad = s.v, s.bad
-    name = v["name"]
-    if not _NAME.fullmatch(name) or (too_long := _name_too_long(name)):
-        raise bad("name", "must be lowercase letters, digits and hyphens, starting with a letter, up to "
-                          f"{max_name_length()} characters" + (f" ({too_long})" if _NAME.fullmatch(name) else ""))
+    name = check_name(s, AUTONAMED_CHILDREN)
     if v["launchType"] not in LAUNCH_TYPES:
         raise bad("launchType", f"must be one of {', '.join(LAUNCH_TYPES)}")
     _check_image(s)
-    if v["priority"] not in PLATFORM_RULE_PRIORITIES:
-        raise bad("priority", f"must be {PLATFORM_RULE_PRIORITIES.start}..{PLATFORM_RULE_PRIORITIES.stop - 1} "
-                              f"(higher listener rule priorities are left to other projects)")
+    if v["priority"] not in PLATFORM_RULE_PRIORITIES and v["priority"] not in CATCH_ALL_RULE_PRIORITIES:
+        raise bad("priority", f"must be {_span(PLATFORM_RULE_PRIORITIES)}, or {_span(CATCH_ALL_RULE_PRIORITIES)} for a "
+                              f"catch-all ({_span(SHARED_RULE_PRIORITIES)} are left to other projects)")
+    if v["priority"] in PLATFORM_RULE_PRIORITIES and v["host"] is None and _catch_all(v["path"]):
+        raise bad("priority", f"must be {_span(CATCH_ALL_RULE_PRIORITIES)} for a catch-all (path {v['path']!r} on any "
+                              f"host): after the rules other projects attach ({_span(SHARED_RULE_PRIORITIES)}), whose "
+                              f"traffic it would otherwise take")
     if not 1 <= v["port"] <= 65535:
         raise bad("port", "must be 1..65535")
     if not _PATH.fullmatch(v["path"]):
@@ -199,10 +169,7 @@ def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, A
         raise bad("enableExecuteCommand", "needs readOnlyRootFilesystem: false (the SSM agent ECS Exec runs in the "
                                           "container writes to its filesystem)")
     for key in ("environment", "secrets"):
-        if problem := string_map(v[key]):
-            raise bad(key, problem, show_value=False)
-        if env := next((n for n in v[key] if not _ENV_NAME.fullmatch(n)), None):
-            raise bad(key, f"must use environment variable names ({env!r} is not one)", show_value=False)
+        check_environment(s, key)
     secret_arn = aws.arn_pattern(partition, "(ssm|secretsmanager)")
     for env, arn in v["secrets"].items():
         if not secret_arn.fullmatch(arn):
@@ -231,27 +198,20 @@ def _service(reader: Reader, index: int, item: Any, stack_values: Mapping[str, A
         max_percent=max_percent, spot=v["spot"], read_only_root_filesystem=v["readOnlyRootFilesystem"],
         enable_execute_command=v["enableExecuteCommand"], wait_for_steady_state=stack_values["waitForSteadyState"],
         environment=dict(v["environment"]), secrets=dict(v["secrets"]),
-        secrets_kms_keys=tuple(v["secretsKmsKeys"]), grants=_grants(s, partition), egress=_egress(s),
+        secrets_kms_keys=tuple(v["secretsKmsKeys"]), grants=grants(s, partition), egress=_egress(s),
         repository=v["repository"], volumes=parse_volumes(reader, s.where, v["volumes"]),
     )
 
 
 def max_name_length() -> int:
     """The longest service name whose auto-named children all fit AWS's name limits."""
-    return min(limit - AUTONAME_SUFFIX - len(pattern.format(name="")) for _, pattern, limit in AUTONAMED_CHILDREN)
+    return items.max_name_length(AUTONAMED_CHILDREN)
 
 
-def _name_too_long(name: str) -> str | None:
-    for what, pattern, limit in AUTONAMED_CHILDREN:
-        if len(pattern.format(name=name)) + AUTONAME_SUFFIX > limit:
-            return f"its {what} would be named {pattern.format(name=name)}-<7 hex digits>, over AWS's {limit}"
-    return None
-
-
-def _check_image(s: _Service) -> None:
+def _check_image(s: Item) -> None:
     v = s.v
     if v["image"] is not None:
-        if not _IMAGE.fullmatch(v["image"]):
+        if not IMAGE.fullmatch(v["image"]):
             raise s.bad("image", "must be an image reference (letters, digits and _ : . / # @ -, up to 255)")
         if v["repository"] is not None:
             raise s.bad("repository", "is only for services without image; the image comes from one or the other")
@@ -271,17 +231,11 @@ def _check_image(s: _Service) -> None:
                                 "immutable, so a moving tag such as latest can be pushed only once")
 
 
-def _check_size(s: _Service) -> None:
+def _check_size(s: Item) -> None:
     v = s.v
     cpu, memory = v["cpu"], v["memory"]
     if v["launchType"] == "fargate":
-        if cpu not in FARGATE_SIZES:
-            raise s.bad("cpu", f"must be a Fargate task size: one of {', '.join(map(str, FARGATE_SIZES))} CPU units")
-        allowed = FARGATE_SIZES[cpu]
-        if memory not in allowed:
-            shown = (f"{allowed.start} to {allowed.stop - 1} MiB in steps of {allowed.step}"
-                     if isinstance(allowed, range) else ", ".join(map(str, allowed)) + " MiB")
-            raise s.bad("memory", f"must be valid with cpu {cpu} on Fargate: {shown}")
+        check_fargate_size(s)
         return
     if not 128 <= cpu <= 196608:
         raise s.bad("cpu", "must be 128..196608 CPU units")
@@ -289,27 +243,10 @@ def _check_size(s: _Service) -> None:
         raise s.bad("memory", "must be 128..1048576 MiB")
 
 
-def _grants(s: _Service, partition: str) -> tuple[Grant, ...]:
-    grants = []
-    for i, grant in enumerate(s.v["grants"]):
-        gwhere = f"{s.where}.grants[{i}]"
-        if not isinstance(grant, dict) or set(grant) != {"kind", "arn"}:
-            raise s.reader.fail(gwhere, "must be a mapping with exactly kind and arn", grant)
-        if grant["kind"] not in GRANT_KINDS:
-            raise s.reader.fail(f"{gwhere}.kind", f"must be one of {', '.join(GRANT_KINDS)}", grant["kind"])
-        service = grant["kind"].split("-")[0]
-        arn = grant["arn"]
-        if not isinstance(arn, str) or not aws.arn_pattern(partition, service).fullmatch(arn) or "*" in arn:
-            raise s.reader.fail(f"{gwhere}.arn", f"must be the ARN of one {service} resource in partition "
-                                f"{partition}, without wildcards", arn)
-        grants.append(Grant(kind=grant["kind"], arn=arn))
-    return tuple(grants)
-
-
 _EGRESS_KEYS = {"port", "fromPort", "toPort", "protocol", "cidr", "securityGroupId", "prefixListId", "description"}
 
 
-def _egress(s: _Service) -> tuple[EgressRule, ...]:
+def _egress(s: Item) -> tuple[EgressRule, ...]:
     rules: list[EgressRule] = []
     for i, item in enumerate(s.v["egress"]):
         where = f"{s.where}.egress[{i}]"
@@ -362,7 +299,7 @@ def _same_rule(a: EgressRule, b: EgressRule) -> bool:
     return (a.protocol, a.from_port, a.to_port, a.destination) == (b.protocol, b.from_port, b.to_port, b.destination)
 
 
-def _check_rolling_update(s: _Service, count: int, min_healthy: int, max_percent: int) -> None:
+def _check_rolling_update(s: Item, count: int, min_healthy: int, max_percent: int) -> None:
     if not 0 <= min_healthy <= 100:
         raise s.reader.fail(f"{s.where}.minHealthyPercent", "must be 0..100", min_healthy)
     if not 100 <= max_percent <= 200:
@@ -377,17 +314,13 @@ def _check_rolling_update(s: _Service, count: int, min_healthy: int, max_percent
 # ---- listener rules across services ---------------------------------------------------------------------------
 
 
-def _covers(pattern: str, other: str) -> bool:
-    """Whether path ``pattern`` matches every path ``other`` matches: equal, or ``pattern`` is a prefix followed by
-    a single trailing * that ``other`` starts with (the case of a catch-all such as /* or /api/*)."""
-    if pattern == other:
-        return True
-    head = pattern[:-1]
-    return pattern.endswith("*") and "*" not in head and "?" not in head and other.startswith(head)
+def _span(priorities: range) -> str:
+    return f"{priorities.start}..{priorities.stop - 1}"
 
 
-def _hosts_cover(host: str | None, other: str | None) -> bool:
-    return host is None or (other is not None and host.lower() == other.lower())
+def _catch_all(path: str) -> bool:
+    """Whether path pattern ``path`` matches every request path (``/*`` or ``*``)."""
+    return path in ("/*", "*")
 
 
 def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
@@ -403,7 +336,7 @@ def _check_routing(reader: Reader, services: Sequence[ServiceSettings]) -> None:
                 raise ConfigError(f"{reader.file}: {where}[{a.name}] and {where}[{b.name}] route the same path "
                                   f"{a.path!r} and host {a.host or '(any)'}; one would never get traffic")
             first, second = (a, b) if a.priority < b.priority else (b, a)
-            if _covers(first.path, second.path) and _hosts_cover(first.host, second.host):
+            if hides((first.path, first.host), (second.path, second.host)):
                 raise ConfigError(
                     f"{reader.file}: {where}[{first.name}] (priority {first.priority}, path {first.path!r}) would "
                     f"take all traffic of {where}[{second.name}] (priority {second.priority}, path "

@@ -1,26 +1,14 @@
-"""What every list of Fargate tasks shares (pipelines, scheduled tasks, workers): reading one item's keys with their
-types and defaults, and the checks of a task's name, image, size, environment and grants. Each error names the key
-as ``container-platform:<list>[<name>].<key>``."""
+"""What every list of Fargate tasks shares (pipelines, scheduled tasks, workers): their common keys and the checks
+of a task's image, size and environment (reading an item, its name and its grants: ``settings.items``)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-from components.ecs.fargate_service import FARGATE_SIZES
-from components.ecs.roles import GRANT_ACTIONS, Grant
 from components.events.task import FARGATE_STOP_TIMEOUT, TaskSpec
-from settings import aws
-from settings.schema import PROJECT, ConfigError, Reader, article, did_you_mean, has_type, string_map
+from settings.items import IMAGE, REQUIRED, Item, check_environment, check_fargate_size
 
-#: Auto-named resources get "-" and 7 hex digits after their logical name.
-AUTONAME_SUFFIX = len("-0123abc")
-REQUIRED = object()
-_NAME = re.compile(r"[a-z][a-z0-9-]*")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: What an image reference may contain (ECS ContainerDefinition.image).
-_IMAGE = re.compile(r"[A-Za-z0-9_:./#@-]{1,255}")
 #: Keys every task item has: name → (type, default or REQUIRED, description).
 TASK_KEYS: dict[str, tuple[str, Any, str]] = {
     "name": ("string", REQUIRED, "Name: lowercase letters, digits, hyphens."),
@@ -32,74 +20,13 @@ TASK_KEYS: dict[str, tuple[str, Any, str]] = {
 }
 
 
-class Item:
-    """One item of a list key, read against ``keys``: unknown keys, required keys and JSON types are checked;
-    ``v`` holds every key's value (the default where absent)."""
-
-    def __init__(self, reader: Reader, list_key: str, index: int, item: Any,
-                 keys: Mapping[str, tuple[str, Any, str]]) -> None:
-        self.reader = reader
-        self.where = f"{PROJECT}:{list_key}[{index}]"
-        if not isinstance(item, dict):
-            raise reader.fail(self.where, "must be a mapping", item)
-        if isinstance(item.get("name"), str):
-            self.where = f"{PROJECT}:{list_key}[{item['name']}]"
-        for key in item:
-            if key not in keys:
-                raise ConfigError(f"{reader.file}: unknown key {self.where}.{key}{did_you_mean(key, keys)}")
-        self.v: dict[str, Any] = {}
-        for key, (type_name, default, _) in keys.items():
-            if key not in item:
-                if default is REQUIRED:
-                    raise ConfigError(f"{reader.file}: {self.where}.{key} is required")
-                self.v[key] = default
-                continue
-            value = item[key]
-            if value is not None or default is not None:
-                if not has_type(value, type_name):
-                    raise reader.fail(f"{self.where}.{key}", f"must be {article(type_name)}", value,
-                                      show_value=key != "environment")
-            self.v[key] = value
-
-    def bad(self, key: str, message: str, show_value: bool = True) -> ConfigError:
-        return self.reader.fail(f"{self.where}.{key}", message, self.v[key], show_value=show_value)
-
-
-def max_name_length(children: Iterable[tuple[str, str, int]]) -> int:
-    """The longest name whose auto-named children all fit AWS's name limits."""
-    return min(limit - AUTONAME_SUFFIX - len(pattern.format(name="")) for _, pattern, limit in children)
-
-
-def check_name(item: Item, children: tuple[tuple[str, str, int], ...]) -> str:
-    name = item.v["name"]
-    longest = max_name_length(children)
-    if not _NAME.fullmatch(name):
-        raise item.bad("name", f"must be lowercase letters, digits and hyphens, starting with a letter, up to "
-                               f"{longest} characters")
-    for what, pattern, limit in children:
-        if len(pattern.format(name=name)) + AUTONAME_SUFFIX > limit:
-            raise item.bad("name", f"must be lowercase letters, digits and hyphens, starting with a letter, up to "
-                                   f"{longest} characters (its {what} would be named {pattern.format(name=name)}-<7 "
-                                   f"hex digits>, over AWS's {limit})")
-    return name
-
-
 def task_spec(item: Item, stop_timeout: int | None = None) -> TaskSpec:
     """The container of a task item, checked: image, Fargate size, environment."""
     v = item.v
-    if not _IMAGE.fullmatch(v["image"]):
+    if not IMAGE.fullmatch(v["image"]):
         raise item.bad("image", "must be an image reference (letters, digits and _ : . / # @ -, up to 255)")
-    if v["cpu"] not in FARGATE_SIZES:
-        raise item.bad("cpu", f"must be a Fargate task size: one of {', '.join(map(str, FARGATE_SIZES))} CPU units")
-    allowed = FARGATE_SIZES[v["cpu"]]
-    if v["memory"] not in allowed:
-        shown = (f"{allowed.start} to {allowed.stop - 1} MiB in steps of {allowed.step}"
-                 if isinstance(allowed, range) else ", ".join(map(str, allowed)) + " MiB")
-        raise item.bad("memory", f"must be valid with cpu {v['cpu']} on Fargate: {shown}")
-    if problem := string_map(v["environment"]):
-        raise item.bad("environment", problem, show_value=False)
-    if env := next((n for n in v["environment"] if not _ENV_NAME.fullmatch(n)), None):
-        raise item.bad("environment", f"must use environment variable names ({env!r} is not one)", show_value=False)
+    check_fargate_size(item)
+    check_environment(item)
     if stop_timeout is not None and stop_timeout not in FARGATE_STOP_TIMEOUT:
         raise item.bad("stopTimeout", f"must be {FARGATE_STOP_TIMEOUT.start}..{FARGATE_STOP_TIMEOUT.stop - 1} seconds "
                                       f"(Fargate's limit)")
@@ -113,35 +40,3 @@ def reserved_environment(item: Item, reserved: Iterable[str]) -> None:
                        show_value=False)
 
 
-def grants(item: Item, partition: str) -> tuple[Grant, ...]:
-    """``grants``: [{kind, arn}] with a kind of GRANT_ACTIONS on one resource ARN of the stack's partition."""
-    found = []
-    for i, grant in enumerate(item.v["grants"]):
-        where = f"{item.where}.grants[{i}]"
-        if not isinstance(grant, dict) or set(grant) != {"kind", "arn"}:
-            raise item.reader.fail(where, "must be a mapping with exactly kind and arn", grant)
-        if grant["kind"] not in GRANT_ACTIONS:
-            raise item.reader.fail(f"{where}.kind", f"must be one of {', '.join(GRANT_ACTIONS)}", grant["kind"])
-        service = grant["kind"].split("-")[0]
-        arn = grant["arn"]
-        if not isinstance(arn, str) or not aws.arn_pattern(partition, service).fullmatch(arn) or "*" in arn:
-            raise item.reader.fail(f"{where}.arn", f"must be the ARN of one {service} resource in partition "
-                                   f"{partition}, without wildcards", arn)
-        found.append(Grant(kind=grant["kind"], arn=arn))
-    return tuple(found)
-
-
-def unique_names(reader: Reader, list_key: str, names: list[str]) -> None:
-    if dup := next((n for n in names if names.count(n) > 1), None):
-        raise reader.fail(f"{PROJECT}:{list_key}", f"must have unique names ({dup} appears twice)", show_value=False)
-
-
-def names_distinct_across(reader: Reader, lists: Mapping[str, list[str]]) -> None:
-    """No name in two lists: their tasks share log group names and task definition families."""
-    seen: dict[str, str] = {}
-    for list_key, names in lists.items():
-        for name in names:
-            if name in seen:
-                raise ConfigError(f"{reader.file}: {PROJECT}:{seen[name]}[{name}] and {PROJECT}:{list_key}[{name}] "
-                                  f"have the same name; their log groups and task families would collide")
-            seen[name] = list_key

@@ -11,8 +11,9 @@ from components.ecs.service import rolling_update_deadlocks
 from components.events.task import FARGATE_STOP_TIMEOUT, TaskSpec
 from components.queue import worker
 from components.queue.scaling import DEFAULT_SCALE_OUT, ScaleOutStep, check_steps
+from settings.items import Item, check_name, unique_names
 from settings.schema import PROJECT, Key, Reader
-from settings.tasks import TASK_KEYS, Item, check_name, reserved_environment, task_spec, unique_names
+from settings.tasks import TASK_KEYS, reserved_environment, task_spec
 
 WORKERS = "workers"
 SCALE_TO_ZERO = "workerScaleToZero"

@@ -101,8 +101,8 @@ def test_resources_use_the_stack_provider():
      "Pulumi.staging.yaml: unknown key container-platform:natStrategey; did you mean container-platform:natStrategy?"),
     ("prod", {"aws_region": ""}, "Pulumi.prod.yaml: aws:region must be set to an AWS region such as eu-west-1 "
                                    "(one botocore knows) (got null)"),
-    ("dev", {"services": '[{"name": "web", "launchType": "ec2", "image": "nginx:1.27", "priority": 10, "path": "/*", '
-                         '"minCount": 1, "desiredCount": 1}]'},
+    ("dev", {"services": '[{"name": "web", "launchType": "ec2", "image": "nginx:1.27", "priority": 49000, '
+                         '"path": "/*", "minCount": 1, "desiredCount": 1}]'},
      "Pulumi.dev.yaml: container-platform:services[web] cannot roll out with 1 task(s) at minHealthyPercent 50 and "
      "maxPercent 100: ECS rounds the minimum up and the maximum down, so no task can be replaced; raise minCount, "
      "lower minHealthyPercent or raise maxPercent"),

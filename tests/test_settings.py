@@ -67,7 +67,7 @@ def test_dev_loads():
         ("web", "ec2", "public.ecr.aws/nginx/nginx:1.27", 80, False)
     assert (api.name, api.launch_type, api.image, api.image_tag, api.spot) == ("api", "fargate", None, "0.1.0", True)
     assert (web.repository, api.repository) == (None, "api")
-    assert (web.priority, api.priority) == (900, 100)
+    assert (web.priority, api.priority) == (50000, 100)
     assert (api.min_healthy_percent, api.max_percent, api.cpu_target) == (50, 100, 60)
     assert dict(api.environment) == {"LOG_LEVEL": "debug"}
     assert api.grants == (settings.Grant("s3-read", "arn:aws:s3:::container-platform-dev-assets"),)
@@ -296,7 +296,7 @@ def _drop(which: str, key: str) -> Callable[[list[Any]], None]:
     (_set("api", imageTg="x"), f"unknown key {S}[api].imageTg; did you mean imageTag?"),
     (_set("api", desiredcount=2), f"unknown key {S}[api].desiredcount; did you mean desiredCount?"),
     (_set("api", zzz=1), f"unknown key {S}[api].zzz"),
-    (lambda s: s.append("web"), f'{S}[2] must be a mapping of service keys (got "web")'),
+    (lambda s: s.append("web"), f'{S}[2] must be a mapping (got "web")'),
     # values
     (_set("web", name="Web"), f'{S}[Web].name must be lowercase letters, digits and hyphens, starting with a letter, '
                               'up to 21 characters (got "Web")'),

@@ -13,7 +13,7 @@ import settings
 from components.events import object_pipeline, scheduled_task
 from components.queue import worker
 from components.queue.scaling import DEFAULT_SCALE_OUT, ScaleOutStep
-from settings.tasks import max_name_length
+from settings.items import max_name_length
 from tests.test_settings import P, error, raw
 
 PIPELINES, SCHEDULED, WORKERS = f"{P}pipelines", f"{P}scheduledTasks", f"{P}workers"

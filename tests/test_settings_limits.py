@@ -66,17 +66,32 @@ def test_a_name_one_longer_is_refused_naming_the_child_that_would_not_fit():
 # ---- listener rules ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("service", "priority"), [("api", 1), ("web", 999)])
+@pytest.mark.parametrize(("service", "priority"), [("api", 1), ("api", 999), ("web", 49000), ("web", 50000),
+                                                  ("api", 49000)])
 def test_platform_priorities_at_their_edges(service: str, priority: int):
     s = settings.load("prod", raw("prod", edit_services=_set(service, priority=priority)))
     assert {x.name: x.priority for x in s.services}[service] == priority
 
 
-@pytest.mark.parametrize("priority", [0, 1000])
-def test_priorities_past_the_platform_range_are_refused(priority: int):
+@pytest.mark.parametrize("priority", [0, 1000, 48999, 50001])
+def test_priorities_left_to_other_projects_or_past_elbs_are_refused(priority: int):
     assert error("prod", edit_services=_set("api", priority=priority)) == (
-        f"Pulumi.prod.yaml: {S}[api].priority must be 1..999 (higher listener rule priorities are left to other "
-        f"projects) (got {priority})")
+        f"Pulumi.prod.yaml: {S}[api].priority must be 1..999, or 49000..50000 for a catch-all (1000..48999 are left "
+        f"to other projects) (got {priority})")
+
+
+@pytest.mark.parametrize("path", ["/*", "*"])
+def test_a_catch_all_before_the_rules_of_other_projects_is_refused(path: str):
+    assert error("prod", edit_services=_set("web", priority=999, path=path)) == (
+        f"Pulumi.prod.yaml: {S}[web].priority must be 49000..50000 for a catch-all (path {path!r} on any host): after "
+        f"the rules other projects attach (1000..48999), whose traffic it would otherwise take (got 999)")
+
+
+@pytest.mark.parametrize(("path", "host"), [("/*", "www.example.com"), ("/", None), ("/w*", None)])
+def test_rules_that_leave_other_paths_or_hosts_may_come_first(path: str, host: str | None):
+    changes = {"priority": 999, "path": path, **({"host": host} if host else {})}
+    s = settings.load("prod", raw("prod", edit_services=_set("web", **changes)))
+    assert {x.name: x.priority for x in s.services}["web"] == 999
 
 
 def test_priority_is_required():
@@ -87,21 +102,21 @@ def test_priority_is_required():
 
 
 def test_two_services_with_one_priority_are_refused_naming_both():
-    assert error("prod", edit_services=_set("api", priority=900)) == (
-        f"Pulumi.prod.yaml: {S}[web] and {S}[api] have the same priority (900); listener rule priorities must be "
+    assert error("prod", edit_services=_set("api", priority=50000)) == (
+        f"Pulumi.prod.yaml: {S}[web] and {S}[api] have the same priority (50000); listener rule priorities must be "
         f"unique")
 
 
 def test_two_services_on_one_path_and_host_are_refused_naming_both():
-    assert error("prod", edit_services=_set("api", path="/*")) == (
+    assert error("prod", edit_services=_set("api", path="/*", priority=49000)) == (
         f"Pulumi.prod.yaml: {S}[web] and {S}[api] route the same path '/*' and host (any); one would never get "
         f"traffic")
 
 
 def test_a_catch_all_before_a_narrower_path_is_refused():
-    message = error("prod", edit_services=_set("web", priority=50))
-    assert message == (f"Pulumi.prod.yaml: {S}[web] (priority 50, path '/*') would take all traffic of {S}[api] "
-                       f"(priority 100, path '/api/*'); give api the lower priority")
+    message = error("prod", edit_services=_set("web", priority=200, path="/api/v1/*"))
+    assert message == (f"Pulumi.prod.yaml: {S}[api] (priority 100, path '/api/*') would take all traffic of {S}[web] "
+                       f"(priority 200, path '/api/v1/*'); give web the lower priority")
 
 
 def test_the_same_path_on_different_hosts_is_fine():

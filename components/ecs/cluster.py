@@ -27,7 +27,7 @@ class Cluster(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        exec_logs = aws.cloudwatch.LogGroup(f"{name}-exec", name=f"/platform/{args.context.stack}/{name}/exec",
+        exec_logs = aws.cloudwatch.LogGroup(f"{name}-exec", name=f"{args.context.log_group_prefix}{name}/exec",
                                             retention_in_days=args.context.log_retention_days,
                                             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         cluster = aws.ecs.Cluster(

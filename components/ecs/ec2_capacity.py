@@ -23,6 +23,8 @@ ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
 #: Dynamic host ports: the AL2023 kernel's ip_local_port_range (32768-60999) and Docker's fallback range
 #: (49153-65535) together. ECS picks host ports for hostPort 0 mappings from the ephemeral range.
 EPHEMERAL_PORTS = (32768, 65535)
+#: The Fargate capacity providers associated with the cluster next to the EC2 one.
+FARGATE_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class Ec2Capacity(pulumi.ComponentResource):
         )
         aws.ecs.ClusterCapacityProviders(
             name, cluster_name=args.cluster_name,
-            capacity_providers=[provider.name, "FARGATE", "FARGATE_SPOT"],
+            capacity_providers=[provider.name, *FARGATE_CAPACITY_PROVIDERS],
             default_capacity_provider_strategies=[aws.ecs.ClusterCapacityProvidersDefaultCapacityProviderStrategyArgs(
                 capacity_provider=provider.name, weight=1, base=0)],
             opts=child,

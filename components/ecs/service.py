@@ -152,7 +152,7 @@ class ServiceBase(pulumi.ComponentResource):
         ctx, spec = args.context, args.container
 
         # An explicit name: a replacement must delete the old group first, or the new one collides with it.
-        log_group = aws.cloudwatch.LogGroup(name, name=f"/platform/{ctx.stack}/{name}",
+        log_group = aws.cloudwatch.LogGroup(name, name=f"{ctx.log_group_prefix}{name}",
                                             retention_in_days=ctx.log_retention_days,
                                             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         image: pulumi.Input[str] | None = spec.image

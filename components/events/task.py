@@ -113,7 +113,7 @@ def fargate_task(
     ``environment`` adds variables computed from other resources (a table name)."""
     opts = pulumi.ResourceOptions(parent=parent)
     # An explicit name: a replacement must delete the old group first, or the new one collides with it.
-    log_group = aws.cloudwatch.LogGroup(name, name=f"/platform/{context.stack}/{name}",
+    log_group = aws.cloudwatch.LogGroup(name, name=f"{context.log_group_prefix}{name}",
                                         retention_in_days=context.log_retention_days,
                                         opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True))
     exec_role = execution_role(name, context, log_group_arn=log_group.arn,

@@ -13,10 +13,13 @@ from components.shared.iam import policy_document
 TYPE = "platform:lb:ApplicationLoadBalancer"
 #: TLS 1.2+ with forward secrecy; TLS 1.3 where the client has it (ELB security policies).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-#: Listener rule priorities (ELB allows 1..50000): the platform's own services use the first range; the rest is
-#: left to other projects that attach rules to the shared listener (a stack output says so).
+#: Listener rule priorities (ELB allows 1..50000 and evaluates the lowest first): the platform's own services use the
+#: first range; the second is reserved for other projects that attach rules to the shared listener (stack output
+#: ``reservedListenerPriorities``); the last holds the platform's catch-all rules (a path such as ``/*`` on any host),
+#: which would otherwise take the traffic of every rule after them.
 PLATFORM_RULE_PRIORITIES = range(1, 1000)
-SHARED_RULE_PRIORITIES = range(1000, 50001)
+SHARED_RULE_PRIORITIES = range(1000, 49000)
+CATCH_ALL_RULE_PRIORITIES = range(49000, 50001)
 #: Regions where load balancers deliver access logs as the service principal
 #: ``logdelivery.elasticloadbalancing.amazonaws.com`` instead of a regional ELB account: those opened since August
 #: 2022 (ELB user guide, "Access logs for your Application Load Balancer", bucket permissions; as of 2026-11).
@@ -54,6 +57,8 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     listener_arn: pulumi.Output[str]
     """The listener services attach their rules to (HTTPS when there is a certificate)."""
+    listener_protocol: str
+    """Its protocol: HTTPS or HTTP."""
 
     def __init__(self, name: str, args: ApplicationLoadBalancerArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -111,8 +116,10 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
         self.zone_id = lb.zone_id
         self.security_group_id = sg.id
         self.listener_arn = main.arn
+        self.listener_protocol = "HTTPS" if args.certificate_arn else "HTTP"
         self.register_outputs({"arn": self.arn, "dnsName": self.dns_name, "zoneId": self.zone_id,
-                               "securityGroupId": self.security_group_id, "listenerArn": self.listener_arn})
+                               "securityGroupId": self.security_group_id, "listenerArn": self.listener_arn,
+                               "listenerProtocol": self.listener_protocol})
 
     def _log_bucket(self, name: str, context: PlatformContext,
                     child: pulumi.ResourceOptions) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:

@@ -205,7 +205,7 @@ class Vpc(pulumi.ComponentResource):
         """Flow logs to CloudWatch Logs with the role AWS documents ("IAM role for publishing flow logs to
         CloudWatch Logs"): its five actions, scoped to this log group where the action allows it, and a trust
         limited to this account's flow logs."""
-        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"/platform/{context.stack}/{name}/flow-logs",
+        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", name=f"{context.log_group_prefix}{name}/flow-logs",
                                         retention_in_days=context.log_retention_days,
                                         opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True))
         role = aws.iam.Role(

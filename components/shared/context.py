@@ -23,6 +23,11 @@ class PlatformContext:
     tags: Mapping[str, str] = field(default_factory=dict, hash=False)
     """The stack's tags, for what the provider's default tags do not reach (launch template tag specifications)."""
 
+    @property
+    def log_group_prefix(self) -> str:
+        """Where the stack's log groups are: ``/platform/<stack>/``."""
+        return f"/platform/{self.stack}/"
+
     def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
         """``arn:<partition>:<service>:<region>:<account>:<resource>`` in the stack's partition."""
         return (f"arn:{self.partition}:{service}:{self.region if region else ''}:"

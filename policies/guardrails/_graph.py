@@ -22,6 +22,17 @@ def by_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyReso
     return [r for r in resources if r.resource_type in types]
 
 
+def of_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyResource]:
+    """``resources`` of the given types, each once, in order (property dependencies mix types: subnets and SGs)."""
+    seen: set[str] = set()
+    found = []
+    for r in resources:
+        if r.resource_type in types and r.urn not in seen:
+            seen.add(r.urn)
+            found.append(r)
+    return found
+
+
 def deps(resource: PolicyResource, prop: str) -> list[PolicyResource]:
     """The resources that ``resource``'s property ``prop`` was computed from (empty when it is a literal)."""
     return list((resource.property_dependencies or {}).get(prop) or [])
@@ -132,6 +143,40 @@ def _identities(target: PolicyResource) -> frozenset[str]:
     return found
 
 
+def related(resource: PolicyResource, prop: str, candidates: Iterable[PolicyResource]) -> list[PolicyResource]:
+    """The ``candidates`` that ``resource.prop`` refers to (property dependency, or known id/ARN), in their order."""
+    if isinstance(candidates, list) and len(candidates) > _SHORT:
+        return indexed(candidates)(resource, prop)
+    return [c for c in candidates if depends_on(resource, prop, c)]
+
+
+_SHORT = 8  # a list this short is scanned rather than indexed
+
+
+def refers_to(resource: PolicyResource, prop: str, target: PolicyResource) -> bool:
+    """Whether ``resource.prop`` refers to ``target`` anywhere inside its value: a dependency of the property, or
+    ``target``'s known id or ARN as any known string of the value (nested blocks such as
+    ``networkConfiguration.securityGroups`` included)."""
+    if any(d.urn == target.urn for d in deps(resource, prop)):
+        return True
+    target_ids = {v for v in (known(target.props, "id"), known(target.props, "arn")) if isinstance(v, str) and v}
+    return bool(target_ids) and bool(target_ids & _nested_strings(known(resource.props, prop)))
+
+
+def is_set(resource: PolicyResource, prop: str) -> bool:
+    """Whether the program set ``prop``: computed from another resource, or a known value other than null/"".
+
+    Stack policies see outputs, where an optional property the program left out is absent, null, "" or (in a
+    preview) unknown; none of those count.
+    """
+    return bool(deps(resource, prop)) or known(resource.props, prop) not in (None, "")
+
+
+def names(resources: Iterable[PolicyResource]) -> str:
+    """'a', 'b' — resource names for a message."""
+    return ", ".join(f"'{r.name}'" for r in resources)
+
+
 def known(container: Mapping[str, Any] | Sequence[Any], key: str | int) -> Any:
     """``container[key]`` (a property of ``props``, or an element of a list), or None when it is absent or
     unknown in a preview.
@@ -157,6 +202,20 @@ def declared(resource: PolicyResource, prop: str) -> Any:
     if not deps(resource, prop) and known(resource.props, prop) is None:
         return None
     return resource.props.get(prop)
+
+
+def _nested_strings(value: Any) -> set[str]:
+    """Every known string inside a value (maps and lists at any depth), skipping unknown elements."""
+    if isinstance(value, str):
+        return {value}
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for key in list(value.keys()):
+            found |= _nested_strings(known(value, key))
+    elif isinstance(value, Sequence):
+        for index in range(len(value)):
+            found |= _nested_strings(known(value, index))
+    return found
 
 
 def _known_strings(props: Mapping[str, Any], key: str) -> set[str]:

@@ -66,3 +66,35 @@ def test_declared_tells_provider_computed_from_program_values():
     assert list(declared(r["set"], "ingress")) == []
     with pytest.raises(UnknownValueError):
         declared(r["fed"], "ingress")
+
+
+def test_refers_to_finds_nested_known_ids_and_dependencies():
+    from guardrails._graph import refers_to
+
+    r = stack(Res(SG, "a", {"id": "sg-a"}), Res(SG, "b", {"id": UNKNOWN}),
+              Res("aws:ecs/service:Service", "svc", {"networkConfiguration": {"securityGroups": ["sg-a", UNKNOWN]}},
+                  deps={"networkConfiguration": ["b"]}))
+    assert refers_to(r["svc"], "networkConfiguration", r["a"])
+    assert refers_to(r["svc"], "networkConfiguration", r["b"])
+    assert not refers_to(r["svc"], "other", r["a"])
+
+
+def test_is_set_and_of_type():
+    from guardrails._graph import is_set, of_type
+
+    r = stack(Res(SG, "a", {"x": UNKNOWN, "y": "", "z": "v", "w": None, "d": UNKNOWN}, deps={"d": ["a"]}))
+    a = r["a"]
+    assert [is_set(a, p) for p in ("x", "y", "z", "w", "d", "absent")] == [False, False, True, False, True, False]
+    assert of_type([a, a, a], SG) == [a] and of_type([a], RULE) == []
+
+
+def test_refers_to_by_known_arn_and_never_by_an_empty_id():
+    from guardrails._graph import refers_to
+
+    r = stack(Res(SG, "a", {"id": "", "arn": "arn:aws:ec2:eu-west-1:1:security-group/sg-a"}),
+              Res(SG, "b", {"id": ""}),
+              Res("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+                  "networkInterfaces": [{"securityGroups": ["arn:aws:ec2:eu-west-1:1:security-group/sg-a", ""]}]}))
+    assert refers_to(r["lt"], "networkInterfaces", r["a"])
+    assert not refers_to(r["lt"], "networkInterfaces", r["b"])
+    assert not depends_on(r["lt"], "networkInterfaces", r["b"])

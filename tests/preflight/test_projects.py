@@ -3,27 +3,21 @@ would run it on its own project: its own virtualenv, data sources, stack referen
 
 The virtualenv test lets the preflight create the project's virtualenv from the project's requirements, as
 ``pulumi install`` does (``python -m venv``, pip upgrade, ``pip install -r requirements.txt``), with the project's
-own package installed from its path. ``pulumi`` and ``pulumi_aws`` (270 MB) are not downloaded into it on every run:
-the test adds to the copy's requirements a wheel, made on the spot, whose ``.pth`` file puts this interpreter's
-site-packages on the new virtualenv's path. It is installed by the same ``pip install -r``, so nothing in the
-preflight knows about it, and the program still cannot import the project's package without the virtualenv.
+own package installed from its path and the Pulumi SDKs from this interpreter (``tests.virtualenvs``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import shutil
 import subprocess
 import sys
-import sysconfig
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.preflight.recordings import PACK, REPO
+from tests.virtualenvs import host_site_wheel
 
 PROJECTS = REPO / "tests" / "fixtures" / "projects"
 PROBE = PROJECTS / "probe-pack"
@@ -53,28 +47,6 @@ def seen(stack: dict) -> dict[str, dict]:
 
 
 # ---- (1) the project's own virtualenv ----------------------------------------------------------------------------
-
-
-def host_site_wheel(directory: Path) -> Path:
-    """A wheel holding only a ``.pth`` file with this interpreter's site-packages."""
-    name, version = "preflight_host_site", "1.0"
-    info = f"{name}-{version}.dist-info"
-    files = {
-        f"{name}.pth": sysconfig.get_paths()["purelib"] + "\n",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: preflight-host-site\nVersion: {version}\n",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join([*record, f"{info}/RECORD,,"]) + "\n"
-    directory.mkdir(parents=True, exist_ok=True)
-    wheel = directory / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as z:
-        for path, text in files.items():
-            z.writestr(path, text)
-    return wheel
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,17 @@
 
 Judges ``aws:ec2/launchTemplate:LaunchTemplate``'s ``metadataOptions``:
 
-- ``httpTokens`` must be ``required`` (IMDSv2 only). Unset, an instance gets the AMI's or the account's default,
-  which is ``optional`` unless the AMI is registered with ImdsSupport v2.0: the template has to say it.
+- ``httpTokens`` must be ``required`` (IMDSv2 only). Left out it is ``optional`` (the provider's documented
+  default), unless the AMI is registered with ImdsSupport v2.0 and the account default allows it: the template has
+  to say it.
 - ``httpPutResponseHopLimit`` must be 1. The IMDSv2 token travels in the response to a PUT; with one hop it cannot
   cross the extra hop of a container's network (bridge-mode ECS tasks behind docker0), so containers cannot get a
-  token and cannot read the instance role's credentials, while the ECS agent on the host network still can. Unset,
-  the default is 1, except for AMIs registered with ImdsSupport v2.0 (Amazon Linux 2023), whose default is 2: the
-  template has to say it.
-- ``httpEndpoint`` ``disabled`` turns the metadata service off altogether, which leaves nothing to protect: passes.
+  token and cannot read the instance role's credentials, while the ECS agent on the host network still can. Left
+  out, the documented default is 1, but instances of an AMI registered with ImdsSupport v2.0 (Amazon Linux 2023,
+  the ECS-optimized AMIs among them) get 2 ("HttpPutResponseHopLimit is set to 2", EC2 API reference, ImdsSupport):
+  the template has to say it.
+- ``httpEndpoint`` defaults to ``enabled``; ``disabled`` turns the metadata service off altogether, which leaves
+  nothing to protect: passes.
 
 EC2.8 judges the instances themselves; AutoScaling.3 is the same rule for launch configurations, which the platform
 does not use.
@@ -31,7 +34,7 @@ def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
         return
     tokens = options.get("httpTokens")
     if str(tokens or "").strip().lower() != "required":
-        shown = repr(tokens) if tokens is not None else "not set"
+        shown = repr(tokens) if tokens is not None else "not set, so 'optional'"
         report(
             f"instances launched from this template accept IMDSv1 (metadataOptions.httpTokens is {shown}); "
             "set metadataOptions.httpTokens to 'required'."
@@ -39,7 +42,10 @@ def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     raw_limit = options.get("httpPutResponseHopLimit")
     limit = as_int(raw_limit)
     if limit != HOP_LIMIT:
-        shown = str(limit) if limit is not None else ("not set" if raw_limit is None else repr(raw_limit))
+        if raw_limit is None:
+            shown = "not set, so 2 on AMIs registered with ImdsSupport v2.0 such as Amazon Linux 2023"
+        else:
+            shown = str(limit) if limit is not None else repr(raw_limit)
         report(
             f"the metadata PUT response hop limit is {shown}, so containers on the instance can obtain instance "
             f"credentials; set metadataOptions.httpPutResponseHopLimit to {HOP_LIMIT}."

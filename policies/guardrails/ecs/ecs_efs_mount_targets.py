@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import deps
+from guardrails._graph import deps, of_type
 from guardrails.base import stack_policy
 from guardrails.efs._mounts import SUBNET, Mounts, zone_of
-from guardrails.elb._lb import of_type
 
 
 def check(args: StackValidationArgs, report: ReportViolation) -> None:

@@ -19,10 +19,9 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import by_type, declared, depends_on, deps, known
+from guardrails._graph import by_type, declared, depends_on, deps, known, of_type, related
 from guardrails.base import as_list
 from guardrails.ecs._task import task_definition_of
-from guardrails.elb._lb import of_type, related
 
 FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"

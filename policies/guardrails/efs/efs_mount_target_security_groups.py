@@ -5,12 +5,11 @@ A stack policy over property dependencies (see ``guardrails.efs._mounts``): a fi
 ``securityGroups``; the task definitions whose EFS volumes name the file system; the services that run them and
 their clients: the task security groups of an awsvpc (Fargate) service, or the container instances' security groups
 (launch template of the Auto Scaling group behind the capacity provider) of a bridge-mode (EC2) service, which
-mount for their tasks. Rules are the standalone ``aws.vpc.SecurityGroupIngressRule`` / ``SecurityGroupEgressRule``
-resources, related to their groups by ``securityGroupId`` and ``referencedSecurityGroupId``.
+mount for their tasks. Rules in every form count alike (``guardrails._sg``): standalone ``aws.vpc`` rules,
+``aws.ec2.SecurityGroupRule`` resources and inline ``ingress``/``egress`` blocks.
 
-- every ingress rule of a mount-target group is TCP 2049 exactly, from a client group of that file system: no CIDR,
-  no prefix list, no other group, no other port; inline ``ingress`` blocks and ``aws.ec2.SecurityGroupRule``
-  resources on a mount-target group cannot be judged and are reported;
+- every ingress permission of a mount-target group is TCP 2049 exactly, from a client group of that file system: no
+  CIDR, no prefix list, no other group, no other port;
 - every client group is admitted on 2049 by a mount-target group of the file system, and has an egress rule on 2049
   to it (or to a CIDR containing the mount targets' subnets): otherwise the mount fails when the task starts.
 
@@ -21,21 +20,10 @@ from __future__ import annotations
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, deps
-from guardrails.base import as_list, stack_policy
+from guardrails._graph import deps, names, of_type
+from guardrails._sg import CIDR, EGRESS, GROUP, INGRESS, PREFIX_LIST, Rules
+from guardrails.base import stack_policy
 from guardrails.efs._mounts import NFS_PORT, SECURITY_GROUP, SUBNET, Mounts, Workload
-from guardrails.elb._lb import (
-    EGRESS_RULE,
-    INGRESS_RULE,
-    LEGACY_RULE,
-    Rule,
-    cidr_covers,
-    is_set,
-    names,
-    of_type,
-    related,
-    rules_of,
-)
 
 
 def _client_label(workload: Workload) -> str:
@@ -46,10 +34,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
     mounts = Mounts(args.resources)
     if not mounts.file_systems:
         args.not_applicable("the stack has no EFS file system")
-    resources = mounts.resources
-    ingress = [Rule(r) for r in by_type(resources, INGRESS_RULE)]
-    egress = [Rule(r) for r in by_type(resources, EGRESS_RULE)]
-    groups = by_type(resources, SECURITY_GROUP)
+    rules = Rules(mounts.resources)
     workloads = mounts.workloads()
     seen: set[tuple[str, str]] = set()
 
@@ -71,43 +56,35 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
                           for m in mounts.mounts_of(w.task_definition))]
         allowed = {g.urn: g for w in clients for g in w.security_groups}
         for group in target_groups:
-            _check_group(group, fs, allowed, ingress, groups, resources, finding)
+            _check_group(group, fs, allowed, rules, finding)
         target_subnets = of_type([s for t in targets for s in deps(t, "subnetId")], SUBNET)
         for workload in clients:
-            _check_client(workload, fs, target_groups, target_subnets, ingress, egress, finding)
+            _check_client(workload, fs, target_groups, target_subnets, rules, finding)
 
 
-def _check_group(group: PolicyResource, fs: PolicyResource, allowed: dict[str, PolicyResource], ingress: list[Rule],
-                 groups: list[PolicyResource], resources: list[PolicyResource], finding) -> None:
-    what = f"security group '{group.name}' of the mount targets of EFS file system '{fs.name}'"
+def _check_group(group: PolicyResource, fs: PolicyResource, allowed: dict[str, PolicyResource], rules: Rules,
+                 finding) -> None:
     only = (f"only NFS (tcp {NFS_PORT}) from the groups of the tasks and instances that mount it "
             f"({names(allowed.values()) or 'none'}) may reach it")
-    if as_list(declared(group, "ingress")):
-        finding(group.urn, f"{what} has inline ingress rules, which cannot be checked; declare "
-                           f"aws.vpc.SecurityGroupIngressRule resources instead ({only}).")
-    for legacy in by_type(resources, LEGACY_RULE):
-        if related(legacy, "securityGroupId", [group]):
-            finding(legacy.urn, f"security group rule '{legacy.name}' (aws.ec2.SecurityGroupRule) belongs to {what}; "
-                                f"declare aws.vpc.SecurityGroupIngressRule resources instead ({only}).")
-    for rule in rules_of(ingress, group):
-        where = f"ingress rule '{rule.name}' of {what}"
-        for cidr in rule.cidrs():
-            finding(rule.urn, f"{where} admits {rule.describe()} from {cidr}; {only}.")
-        peers = rule.peers(groups)
+    for permission in rules.of(group, INGRESS):
+        where = f"{permission.where(group)} of the mount targets of EFS file system '{fs.name}'"
+        if permission.peer.kind in (CIDR, PREFIX_LIST):
+            finding(permission.urn, f"{where} admits {permission.describe()} from {permission.peer.text}; {only}.")
+            continue
+        peers = permission.peer_groups(rules.groups)
         strangers = [g for g in peers if g.urn not in allowed]
-        outside = None if peers else rule.other_group()
+        outside = permission.outside_group(rules.groups)
         if strangers or outside:
             source = names(strangers) if strangers else repr(outside)
-            finding(rule.urn, f"{where} admits {rule.describe()} from security group {source}, which mounts nothing "
-                              f"of this file system; {only}.")
-        if rule.cidrs() or strangers or outside or not peers:
-            continue
-        if rule.protocol != "tcp" or rule.ports != (NFS_PORT, NFS_PORT):
-            finding(rule.urn, f"{where} admits {rule.describe()}; {only}.")
+            finding(permission.urn, f"{where} admits {permission.describe()} from security group {source}, which "
+                                    f"mounts nothing of this file system; {only}.")
+        elif not permission.covers(NFS_PORT, NFS_PORT) or permission.all_traffic or \
+                (permission.from_port, permission.to_port) != (NFS_PORT, NFS_PORT):
+            finding(permission.urn, f"{where} admits {permission.describe()}; {only}.")
 
 
 def _check_client(workload: Workload, fs: PolicyResource, target_groups: list[PolicyResource],
-                  target_subnets: list[PolicyResource], ingress: list[Rule], egress: list[Rule], finding) -> None:
+                  target_subnets: list[PolicyResource], rules: Rules, finding) -> None:
     label = _client_label(workload)
     service = workload.service
     if not workload.security_groups:
@@ -116,17 +93,18 @@ def _check_client(workload: Workload, fs: PolicyResource, target_groups: list[Po
         return
     if not target_groups:
         return  # reported on the mount targets
-    admitted = any(rule.covers(NFS_PORT, NFS_PORT) and rule.peers(workload.security_groups)
-                   for group in target_groups for rule in rules_of(ingress, group))
+    clients = {g.urn for g in workload.security_groups}
+    admitted = any(p.covers(NFS_PORT, NFS_PORT) and {g.urn for g in p.peer_groups(rules.groups)} & clients
+                   for group in target_groups for p in rules.of(group, INGRESS))
     if not admitted:
         finding(service.urn, f"the mount targets of EFS file system '{fs.name}' (groups {names(target_groups)}) do "
                              f"not admit tcp {NFS_PORT} from {names(workload.security_groups)} of {label}, so the "
                              f"mount fails when a task starts; add an ingress rule on the mount targets' group "
                              f"referencing the clients' group.")
-    outbound = [r for g in workload.security_groups for r in rules_of(egress, g) if r.covers(NFS_PORT, NFS_PORT)]
-    by_cidr = [r for r in outbound if is_set(r.resource, "cidrIpv4")]
-    reaches = any(r.peers(target_groups) for r in outbound) or any(
-        cidr_covers(r.resource.props.get("cidrIpv4"), target_subnets) for r in by_cidr)
+    targets = {g.urn for g in target_groups}
+    outbound = [p for g in workload.security_groups for p in rules.of(g, EGRESS) if p.covers(NFS_PORT, NFS_PORT)]
+    reaches = any(p.peer.kind == GROUP and {g.urn for g in p.peer_groups(rules.groups)} & targets for p in outbound) \
+        or any(p.peer.kind == CIDR and p.peer.covers(target_subnets) for p in outbound)
     if not reaches:
         finding(service.urn, f"{names(workload.security_groups)} of {label} have no egress rule for tcp {NFS_PORT} "
                              f"to the mount targets of EFS file system '{fs.name}' (groups {names(target_groups)}), "

@@ -12,9 +12,9 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import by_type, declared, depends_on, deps
+from guardrails._graph import by_type, declared, depends_on, deps, of_type, related
 from guardrails.base import as_list
-from guardrails.elb._lb import LISTENER_RULES, LOAD_BALANCERS, lb_type, of_type, related
+from guardrails.elb._lb import LISTENER_RULES, LOAD_BALANCERS, lb_type
 
 _ARN_KINDS = {"app": "application", "net": "network", "gwy": "gateway"}
 

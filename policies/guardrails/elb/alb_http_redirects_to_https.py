@@ -7,6 +7,10 @@ complies when one of its ``defaultActions`` is a ``redirect`` whose ``redirect.p
 listener rules (``aws:lb/listenerRule:ListenerRule``, related through ``listenerArn``) serves the request over
 plain HTTP (a forward or fixed-response action) or redirects it to anything but HTTPS.
 
+A redirect's ``protocol`` and ``port`` default to ``#{protocol}`` and ``#{port}``, the request's own (provider docs):
+unset protocol keeps HTTP, and an HTTPS redirect with port unset (or set to the listener's own port) sends the
+client to HTTPS on the plain-HTTP listener's port, which cannot answer it; both are violations.
+
 Policy configuration: ``allowPlainHttp`` (boolean, default false). An environment without a certificate (dev) sets
 it to true: HTTP listeners may then serve plain HTTP and the policy reports nothing for them.
 """
@@ -18,11 +22,12 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema, PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, depends_on, deps
+from guardrails._graph import by_type, declared, depends_on, deps, of_type, related
 from guardrails.base import as_int, as_list, stack_policy
-from guardrails.elb._lb import LISTENER_RULES, LISTENERS, LOAD_BALANCERS, flag, lb_type, of_type, related
+from guardrails.elb._lb import LISTENER_RULES, LISTENERS, LOAD_BALANCERS, flag, lb_type
 
 KEEP_PROTOCOL = "#{protocol}"  # a redirect's default protocol: the request's own (HTTP stays HTTP)
+KEEP_PORT = "#{port}"  # a redirect's default port: the request's own
 
 CONFIG_SCHEMA = PolicyConfigSchema(
     properties={
@@ -56,12 +61,23 @@ def _protocol(listener: PolicyResource) -> str | None:
     return str(value).strip().upper() if value is not None else None
 
 
-def _redirects_to_https(action: Mapping[str, Any]) -> bool:
+def _https(action: Mapping[str, Any]) -> bool:
     redirect = action.get("redirect") if action.get("type") == "redirect" else None
     return redirect is not None and str(redirect.get("protocol") or "").strip().upper() == "HTTPS"
 
 
-def _describe(actions: list[Any]) -> str:
+def _back_to(action: Mapping[str, Any], port: int | None) -> bool:
+    """Whether a redirect keeps the request on the listener's own ``port`` (its port unset means the request's)."""
+    redirect = action.get("redirect") or {}
+    target = str(redirect.get("port") or KEEP_PORT).strip()
+    return port is not None and (target == KEEP_PORT or as_int(target) == port)
+
+
+def _redirects_to_https(action: Mapping[str, Any], port: int | None) -> bool:
+    return _https(action) and not _back_to(action, port)
+
+
+def _describe(actions: list[Any], port: int | None) -> str:
     kinds = []
     for action in actions:
         kind = str(action.get("type"))
@@ -69,6 +85,8 @@ def _describe(actions: list[Any]) -> str:
             redirect = action.get("redirect") or {}
             target = redirect.get("protocol") or KEEP_PROTOCOL
             kind = f"redirect to {target}"
+            if _https(action) and _back_to(action, port):
+                kind += f" on the listener's own port {port}"
         kinds.append(kind)
     return ", ".join(kinds) or "none"
 
@@ -88,17 +106,17 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
         port = as_int(declared(listener, "port"))
         where = f"HTTP listener '{listener.name}'" + (f" (port {port})" if port is not None else "")
         actions = as_list(listener.props.get("defaultActions"))
-        if not any(_redirects_to_https(a) for a in actions):
+        if not any(_redirects_to_https(a, port) for a in actions):
             report(
-                f"{where} of an application load balancer has default action(s) {_describe(actions)}; "
+                f"{where} of an application load balancer has default action(s) {_describe(actions, port)}; "
                 "it must redirect to HTTPS (a redirect action with protocol HTTPS, port 443).",
                 listener.urn,
             )
         for rule in (r for r in rules if depends_on(r, "listenerArn", listener)):
             rule_actions = as_list(rule.props.get("actions"))
-            if not all(_redirects_to_https(a) for a in rule_actions):
+            if not all(_redirects_to_https(a, port) for a in rule_actions):
                 report(
-                    f"listener rule '{rule.name}' of {where} has action(s) {_describe(rule_actions)}; "
+                    f"listener rule '{rule.name}' of {where} has action(s) {_describe(rule_actions, port)}; "
                     "rules of an HTTP listener may only redirect to HTTPS.",
                     rule.urn,
                 )

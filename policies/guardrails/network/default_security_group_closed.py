@@ -1,17 +1,24 @@
-"""EC2.2: the VPC default security group must allow no inbound or outbound traffic."""
+"""EC2.2: the VPC default security group must allow no inbound or outbound traffic.
+
+Judges the inline ``ingress`` and ``egress`` of ``aws:ec2/defaultSecurityGroup:DefaultSecurityGroup``. Left out,
+they leave the group closed: when the provider takes the default group over it "immediately removes all ingress and
+egress rules" and creates only those in the configuration. A block that names no peer (no CIDR, prefix list, group
+or ``self``) allows nothing. Rules that standalone rule resources add to the default group are judged by
+``vpc-default-security-group-adopted``, which sees the whole stack.
+"""
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
+from guardrails._sg import DEFAULT_SECURITY_GROUP as DEFAULT_SG
+from guardrails._sg import block_allows
 from guardrails.base import as_list, resource_policy
-
-DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 
 
 def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != DEFAULT_SG:
         return
     for direction in ("ingress", "egress"):
-        rules = as_list(args.props.get(direction))
+        rules = [block for block in as_list(args.props.get(direction)) if block_allows(block)]
         if rules:
             report(f"the default security group has {len(rules)} {direction} rule(s); it must have none.")
 

@@ -1,6 +1,7 @@
 """EC2.6: every VPC has a flow log that captures rejected traffic (traffic type ALL or REJECT).
 
 Advisory by default: flow logs cost money, so each environment decides; prod sets this policy to mandatory.
+``trafficType`` has no default: the provider requires it for a VPC flow log, so a log without it captures nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from guardrails.base import stack_policy
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 CAPTURES_REJECTS = ("ALL", "REJECT")
+UNSET = "none (trafficType not set, which a VPC flow log requires)"
 
 
 def check(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -24,7 +26,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"VPC '{vpc.name}' has no flow log; add an aws.ec2.FlowLog with vpc_id set to this VPC and "
                    "traffic_type ALL or REJECT.", vpc.urn)
             continue
-        types = [str(log.props.get("trafficType") or "unset").upper() for log in logs]
+        types = [str(log.props.get("trafficType") or "").strip().upper() or UNSET for log in logs]
         if not any(t in CAPTURES_REJECTS for t in types):
             report(f"VPC '{vpc.name}' flow logs capture traffic type(s) {', '.join(sorted(set(types)))} only; at "
                    "least one must capture ALL or REJECT.", vpc.urn)

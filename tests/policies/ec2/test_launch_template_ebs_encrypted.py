@@ -30,8 +30,23 @@ def test_unencrypted_or_unset_volumes_fail():
 
 def test_template_without_ebs_volumes_not_applicable():
     assert check_resource(POLICY, LT, {"imageId": "ami-0123"}).not_applicable
-    assert check_resource(POLICY, "aws:ec2/instance:Instance", {}).violations == []
+    result = check_resource(POLICY, "aws:ec2/instance:Instance", {"blockDeviceMappings": [mapping(False)]})
+    assert result.violations == [] and not result.not_applicable
 
 
 def test_unknown_flag_cannot_be_evaluated():
     assert check_resource(POLICY, LT, {"blockDeviceMappings": [mapping(UNKNOWN)]}).unknown
+
+
+def test_volume_without_a_device_name_is_named_by_position():
+    props = {"blockDeviceMappings": [{"ebs": {"encrypted": False}}]}
+    assert check_resource(POLICY, LT, props).messages == [
+        "the EBS volume for block device mapping 0 is not encrypted (ebs.encrypted is False); set ebs.encrypted to "
+        "'true' (optionally with ebs.kms_key_id)."
+    ]
+
+
+def test_flag_forms():
+    assert check_resource(POLICY, LT, {"blockDeviceMappings": [mapping("TRUE")]}).violations == []
+    assert check_resource(POLICY, LT, {"blockDeviceMappings": [mapping(False)]}).violations
+    assert check_resource(POLICY, LT, {"blockDeviceMappings": [mapping("true"), mapping("")]}).violations

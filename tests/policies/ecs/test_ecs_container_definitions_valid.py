@@ -104,9 +104,71 @@ def test_port_ranges():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {"containerDefinitions": "nope"}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", {"containerDefinitions": "nope"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():
     assert _check(containerDefinitions=UNKNOWN).unknown
 
+
+
+def test_network_mode_left_out_is_bridge_and_essential_left_out_is_true():
+    web = container("web", essential=None, portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert _check(web, networkMode=None, requiresCompatibilities=["EC2"]).violations == []
+    web = container("web", essential=None, portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert _check(web, networkMode="awsvpc").messages == [
+        'container "web" portMappings[0] maps hostPort 80 to containerPort 8080 in awsvpc network mode; there '
+        "hostPort must be unset or equal to containerPort."
+    ]
+    sidecar = container("log-router", essential=False)
+    assert _check(sidecar, container("web", essential=None)).violations == []
+
+
+def test_host_mode_host_port_must_equal_container_port_too():
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 80}, {"containerPort": 9000}])
+    assert _check(web, networkMode="host", requiresCompatibilities=["EC2"]).messages == [
+        'container "web" portMappings[0] maps hostPort 80 to containerPort 8080 in host network mode; there hostPort '
+        "must be unset or equal to containerPort."
+    ]
+
+
+def test_type_names_and_long_values_in_messages():
+    long_command = "x" * 80
+    web = container("web", cpu="1", links="db", environment={"A": "b"}, dockerLabels=["a"], command=long_command)
+    assert _check(web).messages == [
+        'container "web": cpu is "1"; the ECS API expects an integer there.',
+        'container "web": links is "db"; the ECS API expects a list there.',
+        'container "web": environment is {"A": "b"}; the ECS API expects a list there.',
+        'container "web": dockerLabels is ["a"]; the ECS API expects an object there.',
+        f'container "web": command is "{"x" * 56}...; the ECS API expects a list there.',
+    ]
+
+
+def test_enumerations_inside_maps_and_nested_lists():
+    web = container("web", ulimits=[{"name": "nofiles", "softLimit": 1, "hardLimit": 1}],
+                    logConfiguration={"logDriver": "awslogs", "secretOptions": [{"name": "a", "valueFrom": "b"}]})
+    assert _check(web).messages == [
+        'container "web": ulimits[0].name is "nofiles"; allowed values: core, cpu, data, fsize, locks, memlock, '
+        "msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack."
+    ]
+
+
+def test_odd_port_mappings_and_names():
+    web = container("web", portMappings=["8080", {"containerPort": 8080}])
+    assert _check(web).messages == [
+        'container "web": portMappings[0] is "8080"; the ECS API expects an object there.']
+    assert _check(containerDefinitions=json.dumps([{"name": 5, "image": "nginx"}])).messages == [
+        'container #1 (unnamed): name is 5; the ECS API expects a string there.',
+        "container #1 (unnamed) has no name; every container needs a name.",
+    ]
+
+
+def test_model_minimums_at_the_edge():
+    def gpu(memory):
+        return container("web", resourceRequirements=[
+            {"type": "GPU", "value": "1", "sharingStrategy": {"nvidiaMps": {"memory": memory}}}])
+
+    assert _check(gpu(1)).violations == []
+    assert _check(gpu(0)).messages == [
+        'container "web": resourceRequirements[0].sharingStrategy.nvidiaMps.memory is 0; the ECS API\'s minimum is 1.']

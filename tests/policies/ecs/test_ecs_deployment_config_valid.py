@@ -146,3 +146,55 @@ def _completes(count: int, minimum: int, maximum: int) -> bool:
 @given(st.integers(1, 40), st.integers(0, 100), st.integers(100, 200))
 def test_rule_matches_a_brute_force_rolling_deployment(count, minimum, maximum):
     assert deadlocks(count, minimum, maximum) == (not _completes(count, minimum, maximum))
+
+
+def _scaled(service_props: dict, **target_props) -> list[Res]:
+    service = _service(**service_props)
+    target = Res(SCALING_TARGET, "api-scaling", {"resourceId": UNKNOWN, "serviceNamespace": "ecs", **target_props},
+                 deps={"resourceId": ["api"]})
+    return [service, target]
+
+
+def test_every_count_up_to_the_scaling_maximum_is_checked():
+    # 50/75 finishes at 4 tasks (floor(3) > ceil(2)) but not at 5 (floor(3.75) = 3 <= ceil(2.5) = 3).
+    stack = _scaled({"deploymentMinimumHealthyPercent": 50, "deploymentMaximumPercent": 75},
+                    minCapacity=4, maxCapacity=5)
+    assert [m.split(" (")[0] for m in check_stack(POLICY, stack).messages] == [
+        'service "api" cannot finish a rolling deployment at 5 task(s)']
+    stack = _scaled({"deploymentMinimumHealthyPercent": 50, "deploymentMaximumPercent": 75},
+                    minCapacity=4, maxCapacity=4)
+    assert check_stack(POLICY, stack).violations == []
+
+
+def test_scaling_maximum_left_out_or_below_the_minimum_checks_the_minimum_only():
+    percents = {"deploymentMinimumHealthyPercent": 50, "deploymentMaximumPercent": 75}
+    assert check_stack(POLICY, _scaled(percents, minCapacity=4)).violations == []
+    assert check_stack(POLICY, _scaled(percents, minCapacity=4, maxCapacity=2)).violations == []
+    assert check_stack(POLICY, _scaled(percents, minCapacity=5)).violations
+
+
+def test_scaling_minimum_left_out_is_not_judged():
+    percents = {"deploymentMinimumHealthyPercent": 100, "deploymentMaximumPercent": 100}
+    assert check_stack(POLICY, _scaled(percents, maxCapacity=3)).violations == []
+
+
+def test_targets_of_other_services_or_namespaces_do_not_count():
+    percents = {"deploymentMinimumHealthyPercent": 100, "deploymentMaximumPercent": 100}
+    service, target = _scaled(percents, minCapacity=1, maxCapacity=2)
+    target.props["serviceNamespace"] = "dynamodb"
+    assert check_stack(POLICY, [service, target]).violations == []
+    other = Res(SCALING_TARGET, "other", {"resourceId": "service/platform/other", "serviceNamespace": "ecs",
+                                          "minCapacity": 1, "maxCapacity": 1})
+    assert check_stack(POLICY, [service, other]).violations == []
+    service.props["name"] = ""
+    other.props["resourceId"] = "service/platform/"
+    assert check_stack(POLICY, [service, other]).violations == []
+
+
+def test_minimum_zero_is_a_value_and_maximum_left_out_is_200():
+    assert check_stack(POLICY, [_service(desiredCount=1, deploymentMinimumHealthyPercent=0,
+                                         deploymentMaximumPercent=100)]).violations == []
+    assert check_stack(POLICY, [_service(desiredCount=1, deploymentMaximumPercent=100)]).violations
+    assert check_stack(POLICY, [_service(desiredCount=1, deploymentMinimumHealthyPercent=100)]).violations == []
+    assert check_stack(POLICY, [_service(desiredCount=1, deploymentMinimumHealthyPercent=100,
+                                         deploymentMaximumPercent=199)]).violations

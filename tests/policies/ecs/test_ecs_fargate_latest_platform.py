@@ -36,8 +36,21 @@ def test_ec2_services_not_applicable():
 
 def test_other_types_ignored():
     task_definition = "aws:ecs/taskDefinition:TaskDefinition"
-    assert check_resource(POLICY, task_definition, {"platformVersion": "1.0.0"}).violations == []
+    result = check_resource(POLICY, task_definition, {"platformVersion": "1.0.0"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_platform_version_cannot_be_evaluated():
     assert check_resource(POLICY, SERVICE, {"launchType": "FARGATE", "platformVersion": UNKNOWN}).unknown
+
+
+def test_launch_type_and_strategy_left_out_without_a_version_is_not_applicable():
+    assert check_resource(POLICY, SERVICE, {}).not_applicable
+    assert check_resource(POLICY, SERVICE, {"launchType": "FARGATE"}).violations == []
+    mixed = [{"capacityProvider": "asg-provider", "weight": 1}, {"capacityProvider": "FARGATE", "weight": 1}]
+    assert check_resource(POLICY, SERVICE, {"capacityProviderStrategies": mixed, "platformVersion": "1.3.0"}
+                          ).violations
+    ec2 = [{"capacityProvider": "asg-provider", "weight": 1}]
+    assert check_resource(POLICY, SERVICE, {"capacityProviderStrategies": ec2, "platformVersion": "1.3.0"}
+                          ).not_applicable
+    assert check_resource(POLICY, SERVICE, {"launchType": "EC2", "platformVersion": "1.3.0"}).not_applicable

@@ -78,7 +78,8 @@ def test_ec2_only_task_definitions_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {"cpu": "1"}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", {"cpu": "1"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_size_cannot_be_evaluated():
@@ -89,3 +90,23 @@ def test_the_platform_settings_use_the_same_table():
     from components.ecs.fargate_service import FARGATE_SIZES as PLATFORM_SIZES
 
     assert {cpu: list(m) for cpu, m in PLATFORM_SIZES.items()} == {cpu: list(m) for cpu, m in FARGATE_SIZES.items()}
+
+
+EDGES = {256: (512, 2048, 512), 512: (1024, 4096, 1024), 1024: (2048, 8192, 1024), 2048: (4096, 16384, 1024),
+         4096: (8192, 30720, 1024), 8192: (16384, 61440, 4096), 16384: (32768, 122880, 8192)}
+
+
+@pytest.mark.parametrize("cpu", sorted(EDGES))
+def test_documented_memory_edges_are_accepted_and_one_step_beyond_is_not(cpu):
+    low, high, step = EDGES[cpu]
+    for memory, ok in ((low, True), (high, True), (low - step, False), (high + step, False)):
+        result = check_resource(POLICY, TASK_DEFINITION, task_definition(cpu=str(cpu), memory=str(memory)))
+        assert (result.violations == []) is ok, (cpu, memory)
+
+
+def test_windows_cpu_edges():
+    windows = {"operatingSystemFamily": "WINDOWS_SERVER_2019_FULL"}
+    for cpu, memory, ok in (("1024", "2048", True), ("2048", "4096", True), ("4096", "8192", True),
+                            ("8192", "16384", False), ("256", "512", False)):
+        props = task_definition(cpu=cpu, memory=memory, runtimePlatform=windows)
+        assert (check_resource(POLICY, TASK_DEFINITION, props).violations == []) is ok, cpu

@@ -137,3 +137,63 @@ def test_unknown_container_definitions_still_report_target_groups():
     ])
     assert result.unknown
     assert len(result.violations) == 1 and "targetType" in result.messages[0]
+
+
+def test_network_mode_and_target_type_left_out_are_bridge_and_instance():
+    web = container("web", portMappings=[{"containerPort": 8080}])
+    task = _task("web-task", web, networkMode=None, requiresCompatibilities=["EC2"])
+    group = Res(TARGET_GROUP, "web-tg", {"port": 8080})
+    assert check_stack(POLICY, [task, group, _service()]).violations == []
+    ip_group = Res(TARGET_GROUP, "web-tg", {"port": 8080, "targetType": "ip"})
+    assert check_stack(POLICY, [task, ip_group, _service()]).messages == [
+        'service "web" runs task definition "web-task" in bridge network mode but target group "web-tg" has '
+        'targetType "ip"; bridge tasks need targetType "instance".'
+    ]
+    awsvpc = _task()
+    assert check_stack(POLICY, [awsvpc, group, _service()]).messages[0].endswith(
+        'has targetType "instance"; awsvpc tasks need targetType "ip".')
+
+
+def test_health_check_left_out_is_enabled():
+    group = _target_group(healthCheck=None)
+    group.props = {k: v for k, v in group.props.items() if v is not None}
+    assert check_stack(POLICY, [_task(), group, _service()]).violations == []
+    assert check_stack(POLICY, [_task(), _target_group(healthCheck={"path": "/"}), _service()]).violations == []
+
+
+def test_host_port_left_out_in_bridge_mode_is_dynamic_and_zero_is_too():
+    for mapping in ({"containerPort": 8080}, {"containerPort": 8080, "hostPort": 0}):
+        web = container("web", portMappings=[mapping])
+        assert check_stack(POLICY, [_bridge_task(web), _target_group(targetType="instance"), _service()]
+                           ).violations == [], mapping
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 8080}])
+    assert len(check_stack(POLICY, [_bridge_task(web), _target_group(targetType="instance"), _service()]
+                           ).violations) == 1
+
+
+def test_port_range_edges_are_inside_and_one_beyond_is_not():
+    for low, high, ok in ((8080, 8100, True), (8000, 8080, True), (8081, 8100, False), (8000, 8079, False)):
+        web = container("web", portMappings=[{"containerPortRange": f"{low}-{high}"}])
+        result = check_stack(POLICY, [_task("web-task", web), _target_group(), _service()])
+        assert (result.violations == []) is ok, (low, high)
+    for odd in ("8080", "a-b", "8080-"):
+        web = container("web", portMappings=[{"containerPortRange": odd}])
+        assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service()]).violations, odd
+
+
+def test_fixed_host_port_outside_bridge_mode_is_not_this_policys_concern():
+    web = container("web", portMappings=[{"containerPort": 8080, "hostPort": 8080}])
+    assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service()]).violations == []
+    other = _service(placementConstraints=[{"type": "memberOf", "expression": "attribute:x == y"}])
+    bridge = container("web", portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    assert len(check_stack(POLICY, [_bridge_task(bridge), _target_group(targetType="instance"), other]
+                           ).violations) == 1
+
+
+def test_unexposed_port_lists_ranges_and_odd_ports():
+    web = container("web", portMappings=[{"containerPortRange": "9000-9010"}, {"containerPort": 8081}])
+    entries = [{"targetGroupArn": UNKNOWN, "containerName": "web", "containerPort": "http"}]
+    assert check_stack(POLICY, [_task("web-task", web), _target_group(), _service(entries=entries)]).messages == [
+        'service "web" load-balances port http of container "web", which has no such portMappings containerPort (it '
+        "exposes: 9000-9010, 8081); use one of its ports."
+    ]

@@ -22,7 +22,8 @@ def test_missing_logging_fails():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {}).violations == []
+    result = check_resource(POLICY, "aws:ecs/cluster:Cluster", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():

@@ -18,7 +18,8 @@ def test_host_pid_mode_fails():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {"pidMode": "host"}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", {"pidMode": "host"})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_pid_mode_cannot_be_evaluated():

@@ -49,8 +49,35 @@ def test_plain_credentials_fail_without_echoing_the_value():
 
 def test_other_types_ignored():
     props = {"environment": [{"name": "DB_PASSWORD"}]}
-    assert check_resource(POLICY, "aws:ecs/service:Service", props).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service", props)
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():
     assert check_resource(POLICY, TASK_DEFINITION, task_definition(containerDefinitions=UNKNOWN)).unknown
+
+
+@pytest.mark.parametrize("name", [
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA",
+    "DB_PASSWORD", "DB_PASSWD", "GPG_PASSPHRASE", "APP_SECRET", "APP_SECRETS", "BOT_TOKEN", "BOT_TOKENS",
+    "X_APIKEY", "SSH_PRIVATEKEY", "SMTP_CREDENTIAL", "GCP_CREDENTIALS", "myApiKey", "privateKey", "accessKey",
+    "dbPassword",
+])
+def test_every_credential_word_and_pair(name):
+    assert looks_like_credential(name)
+
+
+@pytest.mark.parametrize("suffix", [
+    "ARN", "NAME", "ID", "PATH", "FILE", "URL", "URI", "ENDPOINT", "PARAMETER", "PARAM", "REF", "TTL", "EXPIRY",
+    "EXPIRATION", "TIMEOUT", "LENGTH", "TYPE", "ENABLED", "REGION", "VERSION",
+])
+def test_every_word_that_names_or_describes_the_secret(suffix):
+    assert not looks_like_credential(f"DB_PASSWORD_{suffix}")
+    assert not looks_like_credential(f"dbPassword{suffix.title()}")
+
+
+def test_environment_that_is_not_a_list_or_entries_without_a_name_are_skipped():
+    web = container("web", environment=[{"value": "x"}, "DB_PASSWORD", {"name": 3}])
+    assert check_resource(POLICY, TASK_DEFINITION, task_definition(web)).violations == []
+    web = container("web", environment={"DB_PASSWORD": "x"})
+    assert check_resource(POLICY, TASK_DEFINITION, task_definition(web)).violations == []

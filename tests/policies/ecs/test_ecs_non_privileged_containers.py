@@ -26,7 +26,9 @@ def test_malformed_container_definitions_fail_closed():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/service:Service", {"containerDefinitions": "[]"}).violations == []
+    result = check_resource(POLICY, "aws:ecs/service:Service",
+                            {"containerDefinitions": '[{"name": "web", "privileged": true}]'})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():

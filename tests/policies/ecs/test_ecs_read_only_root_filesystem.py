@@ -34,8 +34,17 @@ def test_windows_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {}).violations == []
+    result = check_resource(POLICY, "aws:ecs/cluster:Cluster", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_container_definitions_cannot_be_evaluated():
     assert check_resource(POLICY, TASK_DEFINITION, task_definition(containerDefinitions=UNKNOWN)).unknown
+
+
+def test_malformed_container_definitions_fail_closed():
+    result = check_resource(POLICY, TASK_DEFINITION, task_definition(containerDefinitions="{}"))
+    assert result.messages == [
+        "containerDefinitions is a JSON object, not a list of containers, so readonlyRootFilesystem cannot be "
+        "checked; give a JSON list of ECS container definitions."
+    ]

@@ -26,9 +26,16 @@ def test_without_network_configuration_not_applicable():
 
 
 def test_other_types_ignored():
-    assert check_resource(POLICY, "aws:ecs/cluster:Cluster", {"assignPublicIp": True}).violations == []
+    result = check_resource(POLICY, "aws:ecs/cluster:Cluster", {"assignPublicIp": True})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_assign_public_ip_cannot_be_evaluated():
     assert check_resource(POLICY, SERVICE, _service(assignPublicIp=UNKNOWN)).unknown
     assert check_resource(POLICY, SERVICE, {"networkConfiguration": UNKNOWN}).unknown
+
+
+def test_flag_left_out_is_false_and_string_forms_count():
+    assert check_resource(POLICY, SERVICE, {"networkConfiguration": {}}).violations == []
+    for value, fails in (("ENABLED", True), ("true", True), ("DISABLED", False), ("false", False), (False, False)):
+        assert bool(check_resource(POLICY, SERVICE, _service(assignPublicIp=value)).violations) is fails, value

@@ -89,12 +89,15 @@ def test_egress_to_a_cidr_missing_a_mount_target_subnet_fails():
     assert names(check_stack(POLICY, stack)) == ["api"]
 
 
-def test_inline_ingress_on_the_mount_target_group_is_reported():
+def test_inline_ingress_on_the_mount_target_group_counts_like_a_rule():
     group = get(platform(), "mt-sg")
     stack = replace(platform(), "mt-sg", ingress=[{"protocol": "tcp", "fromPort": 2049, "toPort": 2049,
                                                    "cidrBlocks": ["10.0.0.0/8"]}])
     assert group.props.get("ingress") is None
-    assert "has inline ingress rules, which cannot be checked" in check_stack(POLICY, stack).messages[0]
+    # Inline blocks count like rule resources: this one admits a CIDR.
+    assert check_stack(POLICY, stack).messages[0].startswith(
+        "inline ingress #1 of security group 'mt-sg' of the mount targets of EFS file system 'fs' admits tcp 2049 "
+        "from 10.0.0.0/8; only NFS (tcp 2049)")
 
 
 def test_a_legacy_rule_on_the_mount_target_group_is_reported():
@@ -111,3 +114,12 @@ def test_a_mount_target_without_a_group_of_the_stack_is_reported():
 
 def test_a_stack_without_file_systems_is_not_applicable():
     assert check_stack(POLICY, [Res("aws:ec2/vpc:Vpc", "vpc", {})]).not_applicable
+
+
+def test_a_legacy_rule_from_a_client_on_nfs_counts_like_a_rule_resource():
+    stack = without(platform(), "api-nfs") + [Res(
+        "aws:ec2/securityGroupRule:SecurityGroupRule", "api-nfs-legacy",
+        {"type": "ingress", "securityGroupId": "sg-mt-sg", "protocol": "tcp", "fromPort": 2049, "toPort": 2049,
+         "sourceSecurityGroupId": "sg-api-sg"},
+        {"securityGroupId": ["mt-sg"], "sourceSecurityGroupId": ["api-sg"]})]
+    assert check_stack(POLICY, stack).violations == []

@@ -36,3 +36,25 @@ def test_bucket_created_in_the_same_stack_is_unknown_in_a_preview():
     assert check_resource(POLICY, LB, {"accessLogs": {"bucket": UNKNOWN, "enabled": True}}).unknown
     # logging off is reported without reading the unknown bucket
     assert check_resource(POLICY, LB, {"accessLogs": {"bucket": UNKNOWN}}).violations
+
+
+def test_everything_left_out_is_an_application_load_balancer_without_logs():
+    assert check_resource(POLICY, LB, {}).messages == [
+        "the application load balancer does not write access logs (accessLogs.enabled is not set); set "
+        "accessLogs.enabled to true with accessLogs.bucket naming the S3 bucket for the logs."
+    ]
+
+
+def test_flag_forms_and_blank_bucket():
+    assert check_resource(POLICY, LB, {"accessLogs": {"bucket": "logs", "enabled": "true"}}).violations == []
+    assert check_resource(POLICY, LB, {"accessLogs": {"bucket": "logs", "enabled": "false"}}).violations
+    assert check_resource(POLICY, LB, {"accessLogs": {"enabled": True}}).messages == [
+        "accessLogs.enabled is true but accessLogs.bucket is not set; name the S3 bucket that receives the load "
+        "balancer's access logs."
+    ]
+    assert check_resource(POLICY, LB, {"accessLogs": {"bucket": "  ", "enabled": True}}).violations
+
+
+def test_gateway_load_balancer_not_applicable_and_alias_judged():
+    assert check_resource(POLICY, LB, {"loadBalancerType": "gateway"}).not_applicable
+    assert check_resource(POLICY, "aws:alb/loadBalancer:LoadBalancer", {}).violations

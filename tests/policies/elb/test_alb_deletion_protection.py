@@ -21,8 +21,20 @@ def test_unprotected_load_balancers_fail_whatever_their_type():
 
 
 def test_other_types_not_applicable():
-    assert check_resource(POLICY, "aws:lb/listener:Listener", {}).violations == []
+    result = check_resource(POLICY, "aws:lb/listener:Listener", {})
+    assert result.violations == [] and not result.not_applicable and not result.unknown
 
 
 def test_unknown_flag_cannot_be_evaluated():
     assert check_resource(POLICY, LB, {"enableDeletionProtection": UNKNOWN}).unknown
+
+
+def test_every_load_balancer_type_is_judged_and_string_flags_count():
+    for kind in ("gateway", "network", "application"):
+        assert check_resource(POLICY, LB, {"loadBalancerType": kind}).messages == [
+            f"the {kind} load balancer can be deleted by accident (enableDeletionProtection is not set); set "
+            "enableDeletionProtection to true."
+        ]
+    assert check_resource(POLICY, LB, {"enableDeletionProtection": "true"}).violations == []
+    assert check_resource(POLICY, LB, {"enableDeletionProtection": "false"}).messages[0].endswith(
+        "(enableDeletionProtection is 'false'); set enableDeletionProtection to true.")

@@ -26,3 +26,18 @@ def test_network_load_balancer_not_applicable():
 
 def test_unknown_mode_cannot_be_evaluated():
     assert check_resource(POLICY, LB, {"desyncMitigationMode": UNKNOWN}).unknown
+
+
+def test_everything_left_out_is_an_application_load_balancer_in_defensive_mode():
+    assert check_resource(POLICY, LB, {}).violations == []
+    assert not check_resource(POLICY, LB, {}).not_applicable
+
+
+def test_mode_is_compared_without_case_or_spaces_and_anything_else_fails():
+    assert check_resource(POLICY, LB, {"desyncMitigationMode": " Strictest "}).violations == []
+    assert check_resource(POLICY, LB, {"desyncMitigationMode": "MONITOR"}).violations
+    assert check_resource(POLICY, LB, {"desyncMitigationMode": ""}).violations
+
+
+def test_gateway_load_balancer_not_applicable():
+    assert check_resource(POLICY, LB, {"loadBalancerType": "gateway", "desyncMitigationMode": "monitor"}).not_applicable

@@ -26,3 +26,13 @@ def test_network_load_balancer_and_other_types_not_applicable():
 
 def test_unknown_flag_cannot_be_evaluated():
     assert check_resource(POLICY, LB, {"dropInvalidHeaderFields": UNKNOWN}).unknown
+
+
+def test_flag_given_as_a_string():
+    assert check_resource(POLICY, LB, {"dropInvalidHeaderFields": "true"}).violations == []
+    assert check_resource(POLICY, LB, {"dropInvalidHeaderFields": "false"}).violations
+
+
+def test_gateway_load_balancer_not_applicable_and_alias_judged():
+    assert check_resource(POLICY, LB, {"loadBalancerType": "gateway"}).not_applicable
+    assert check_resource(POLICY, "aws:alb/loadBalancer:LoadBalancer", {}).violations

@@ -1,172 +1,28 @@
-"""alb-target-security-groups on one realistic stack (ALB, HTTPS listener and rule, a Fargate service, an EC2 service
-on a capacity provider), first as a preview of a new stack sees it (every id unknown, related only through property
-dependencies), then after an update (ids known); each other test breaks it one way."""
+"""alb-target-security-groups: the platform passes, in a preview and after an update; each other test breaks it one
+way: the targets' groups, the load balancer's side, broken chains, arguments left out."""
 
 from guardrails.elb.alb_target_security_groups import POLICY
 
+from tests.policies.elb._alb_stack import (
+    ASG,
+    CAPACITY_PROVIDER,
+    EGRESS,
+    INGRESS,
+    LAUNCH_TEMPLATE,
+    LB,
+    LEGACY_RULE,
+    LISTENER_RULE,
+    SERVICE,
+    SG,
+    TG,
+    changed,
+    findings,
+    platform,
+    put,
+    rule,
+    without,
+)
 from tests.policies.harness import UNKNOWN, Res, check_stack, urn
-
-VPC = "aws:ec2/vpc:Vpc"
-SUBNET = "aws:ec2/subnet:Subnet"
-SG = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-LB = "aws:lb/loadBalancer:LoadBalancer"
-LISTENER = "aws:lb/listener:Listener"
-LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
-TG = "aws:lb/targetGroup:TargetGroup"
-CLUSTER = "aws:ecs/cluster:Cluster"
-TASK = "aws:ecs/taskDefinition:TaskDefinition"
-SERVICE = "aws:ecs/service:Service"
-CAPACITY_PROVIDER = "aws:ecs/capacityProvider:CapacityProvider"
-CLUSTER_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
-ASG = "aws:autoscaling/group:Group"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-
-ACCOUNT = "arn:aws:elasticloadbalancing:eu-west-1:123456789012"
-
-
-def rule(kind: str, name: str, group: str, low: int | None, high: int | None, *, peer: str | None = None,
-         cidr: str | None = None, protocol: str = "tcp", preview: bool = True, ids: dict | None = None) -> Res:
-    """A standalone rule of ``group``, from/to ``peer`` (a security group of the fixture) or ``cidr``."""
-    ids = ids or {}
-    props = {"securityGroupId": UNKNOWN if preview else ids.get(group, f"sg-{group}"), "ipProtocol": protocol}
-    if low is not None:
-        props |= {"fromPort": low, "toPort": high}
-    deps = {"securityGroupId": [group]}
-    if peer:
-        props["referencedSecurityGroupId"] = UNKNOWN if preview else ids.get(peer, f"sg-{peer}")
-        deps["referencedSecurityGroupId"] = [peer]
-    if cidr:
-        props["cidrIpv4" if ":" not in cidr else "cidrIpv6"] = cidr
-    if not preview:  # outputs of the provider: unset optional attributes are null
-        props = {"cidrIpv4": None, "cidrIpv6": None, "prefixListId": None, "referencedSecurityGroupId": None} | props
-        props["id"] = f"sgr-{name}"
-    return Res(kind, name, props, deps)
-
-
-def platform(preview: bool = True) -> list[Res]:
-    """The stack; ``preview`` gives unknown ids and unknown unset computed outputs, else an update's outputs."""
-
-    def known(value):
-        return UNKNOWN if preview else value
-
-    def subnet(name: str, cidr: str, zone: str) -> Res:
-        return Res(SUBNET, name, {"vpcId": known("vpc-1"), "cidrBlock": cidr, "availabilityZone": zone,
-                                  "id": known(f"subnet-{name}")}, {"vpcId": ["vpc"]})
-
-    def group(name: str) -> Res:
-        return Res(SG, name, {"vpcId": known("vpc-1"), "description": name, "id": known(f"sg-{name}")},
-                   {"vpcId": ["vpc"]})
-
-    def r(kind, name, grp, low, high, **kw):
-        return rule(kind, name, grp, low, high, preview=preview, **kw)
-
-    return [
-        Res(VPC, "vpc", {"cidrBlock": "10.0.0.0/16", "id": known("vpc-1")}),
-        subnet("public-a", "10.0.0.0/24", "eu-west-1a"),
-        subnet("public-b", "10.0.1.0/24", "eu-west-1b"),
-        subnet("private-a", "10.0.10.0/24", "eu-west-1a"),
-        subnet("private-b", "10.0.11.0/24", "eu-west-1b"),
-        # the load balancer
-        group("alb-sg"),
-        r(INGRESS, "alb-https", "alb-sg", 443, 443, cidr="0.0.0.0/0"),
-        Res(LB, "alb", {
-            "loadBalancerType": "application", "internal": False,
-            "subnets": [known("subnet-public-a"), known("subnet-public-b")], "securityGroups": [known("sg-alb-sg")],
-            "arn": known(f"{ACCOUNT}:loadbalancer/app/alb/50dc6c495c0c9188"),
-        }, {"subnets": ["public-a", "public-b"], "securityGroups": ["alb-sg"]}),
-        Res(TG, "web-tg", {"targetType": "ip", "port": 8080, "protocol": "HTTP", "vpcId": known("vpc-1"),
-                           "arn": known(f"{ACCOUNT}:targetgroup/web-tg/943f017f100becff")}, {"vpcId": ["vpc"]}),
-        Res(TG, "api-tg", {"targetType": "instance", "port": 80, "protocol": "HTTP", "vpcId": known("vpc-1"),
-                           "arn": known(f"{ACCOUNT}:targetgroup/api-tg/73e2d6bc24d8a067")}, {"vpcId": ["vpc"]}),
-        Res(LISTENER, "https", {
-            "loadBalancerArn": known(f"{ACCOUNT}:loadbalancer/app/alb/50dc6c495c0c9188"), "port": 443,
-            "protocol": "HTTPS", "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
-            "defaultActions": [{"type": "forward", "targetGroupArn": known(f"{ACCOUNT}:targetgroup/web-tg/943f")}],
-        }, {"loadBalancerArn": ["alb"], "defaultActions": ["web-tg"]}),
-        Res(LISTENER_RULE, "api-rule", {
-            "listenerArn": known(f"{ACCOUNT}:listener/app/alb/50dc6c495c0c9188/f2f7dc8efc522ab2"), "priority": 10,
-            "actions": [{"type": "forward", "targetGroupArn": known(f"{ACCOUNT}:targetgroup/api-tg/73e2")}],
-            "conditions": [{"pathPattern": {"values": ["/api/*"]}}],
-        }, {"listenerArn": ["https"], "actions": ["api-tg"]}),
-        Res(CLUSTER, "cluster", {"name": "platform"}),
-        # a Fargate service: awsvpc tasks with their own security group
-        group("web-sg"),
-        r(INGRESS, "web-from-alb", "web-sg", 8080, 8080, peer="alb-sg"),
-        r(EGRESS, "alb-to-web", "alb-sg", 8080, 8080, peer="web-sg"),
-        Res(TASK, "web-task", {"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
-                               "cpu": "256", "memory": "512", "containerDefinitions": UNKNOWN}),
-        Res(SERVICE, "web", {
-            "cluster": known("arn:aws:ecs:eu-west-1:123456789012:cluster/platform"), "taskDefinition": UNKNOWN,
-            "launchType": "FARGATE", "desiredCount": 2,
-            "loadBalancers": [{"targetGroupArn": UNKNOWN, "containerName": "web", "containerPort": 8080}],
-            "networkConfiguration": {"subnets": [known("subnet-private-a"), known("subnet-private-b")],
-                                     "securityGroups": [known("sg-web-sg")], "assignPublicIp": False},
-        }, {"cluster": ["cluster"], "taskDefinition": ["web-task"], "loadBalancers": ["web-tg"],
-            "networkConfiguration": ["private-a", "private-b", "web-sg"]}),
-        # an EC2 service: bridge-mode tasks on the instances of a capacity provider's Auto Scaling group
-        group("instance-sg"),
-        r(INGRESS, "instances-from-alb", "instance-sg", 32768, 65535, peer="alb-sg"),
-        r(EGRESS, "alb-to-instances", "alb-sg", 32768, 65535, peer="instance-sg"),
-        Res(LAUNCH_TEMPLATE, "container-instances", {
-            "imageId": "ami-0123456789abcdef0", "instanceType": "t3.medium",
-            "vpcSecurityGroupIds": [known("sg-instance-sg")], "id": known("lt-0123456789abcdef0"),
-            "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1},
-        }, {"vpcSecurityGroupIds": ["instance-sg"]}),
-        Res(ASG, "container-asg", {
-            "minSize": 1, "maxSize": 4, "vpcZoneIdentifiers": [known("subnet-private-a"), known("subnet-private-b")],
-            "launchTemplate": {"id": known("lt-0123456789abcdef0"), "version": "$Latest"},
-            "arn": known("arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/asg"),
-        }, {"vpcZoneIdentifiers": ["private-a", "private-b"], "launchTemplate": ["container-instances"]}),
-        Res(CAPACITY_PROVIDER, "ec2-capacity", {
-            "name": "ec2-capacity",
-            "autoScalingGroupProvider": {"autoScalingGroupArn": UNKNOWN, "managedTerminationProtection": "DISABLED"},
-        }, {"autoScalingGroupProvider": ["container-asg"]}),
-        Res(CLUSTER_PROVIDERS, "cluster-capacity", {
-            "clusterName": known("platform"), "capacityProviders": [known("ec2-capacity")],
-            "defaultCapacityProviderStrategies": [{"capacityProvider": known("ec2-capacity"), "weight": 1}],
-        }, {"clusterName": ["cluster"], "capacityProviders": ["ec2-capacity"],
-            "defaultCapacityProviderStrategies": ["ec2-capacity"]}),
-        # networkMode left unset: bridge (a preview shows the provider-computed output as unknown)
-        Res(TASK, "api-task", {"family": "api", "networkMode": known("bridge"), "containerDefinitions": UNKNOWN}),
-        Res(SERVICE, "api", {
-            "cluster": known("arn:aws:ecs:eu-west-1:123456789012:cluster/platform"), "taskDefinition": UNKNOWN,
-            "desiredCount": 2, "capacityProviderStrategies": [{"capacityProvider": known("ec2-capacity"), "weight": 1}],
-            "loadBalancers": [{"targetGroupArn": UNKNOWN, "containerName": "api", "containerPort": 80}],
-        }, {"cluster": ["cluster"], "taskDefinition": ["api-task"], "loadBalancers": ["api-tg"],
-            "capacityProviderStrategies": ["ec2-capacity"]}),
-    ]
-
-
-def get(stack: list[Res], name: str) -> Res:
-    return next(r for r in stack if r.name == name)
-
-
-def put(stack: list[Res], *resources: Res) -> list[Res]:
-    """The stack with ``resources`` added, replacing those of the same name."""
-    replaced = {r.name for r in resources}
-    return [r for r in stack if r.name not in replaced] + list(resources)
-
-
-def without(stack: list[Res], *names: str) -> list[Res]:
-    return [r for r in stack if r.name not in names]
-
-
-def changed(stack: list[Res], name: str, props: dict | None = None, deps: dict | None = None,
-            drop: tuple[str, ...] = ()) -> list[Res]:
-    old = get(stack, name)
-    new_props = {k: v for k, v in ({**old.props, **(props or {})}).items() if k not in drop}
-    new_deps = {k: v for k, v in ({**old.deps, **(deps or {})}).items() if k not in drop}
-    return put(stack, Res(old.type, old.name, new_props, new_deps))
-
-
-def findings(stack: list[Res]) -> list[tuple[str, str]]:
-    result = check_stack(POLICY, stack)
-    assert not result.unknown and not result.not_applicable
-    return result.violations
-
 
 # ---- the whole platform passes ---------------------------------------------------------------------------------
 
@@ -192,8 +48,11 @@ def test_ec2_service_may_use_the_cluster_default_capacity_provider_strategy():
 
 
 def test_capacity_provider_named_by_a_literal_name_after_an_update():
-    stack = changed(platform(preview=False), "api", deps={"capacityProviderStrategies": []})
+    stack = without(changed(platform(preview=False), "api", deps={"capacityProviderStrategies": []}),
+                    "cluster-capacity")
     assert findings(stack) == []
+    stack = changed(stack, "api", props={"capacityProviderStrategies": [{"capacityProvider": "other", "weight": 1}]})
+    assert [u for _, u in findings(stack)] == [urn(SERVICE, "api")]
 
 
 def test_alb_egress_to_a_cidr_containing_the_target_subnets_passes():
@@ -379,3 +238,85 @@ def test_cidr_ingress_is_still_reported_when_the_alb_groups_are_unknown():
         "security group may reach ECS targets.",
         urn(INGRESS, "ssh-anywhere"),
     ) in findings(stack)
+
+
+# ---- arguments left out ----------------------------------------------------------------------------------------
+
+
+def test_load_balancer_type_left_out_is_an_application_load_balancer():
+    assert findings(changed(platform(), "alb", drop=("loadBalancerType",))) == []
+    stack = changed(without(platform(), "alb-to-web"), "alb", drop=("loadBalancerType",))
+    assert [u for _, u in findings(stack)] == [urn(SG, "alb-sg")]
+
+
+def test_fargate_egress_to_a_cidr_containing_the_task_subnets_passes():
+    stack = put(without(platform(), "alb-to-web"), rule(EGRESS, "alb-to-private", "alb-sg", 8080, 8080,
+                                                        cidr="10.0.10.0/23"))
+    assert findings(stack) == []
+    stack = put(without(platform(), "alb-to-web"), rule(EGRESS, "alb-to-private-a", "alb-sg", 8080, 8080,
+                                                        cidr="10.0.10.0/24"))
+    assert [u for _, u in findings(stack)] == [urn(SG, "alb-sg")]
+
+
+def test_service_whose_task_definition_is_outside_the_stack_is_judged_by_its_network_configuration():
+    stack = changed(without(platform(), "web-task"), "web", deps={"taskDefinition": []},
+                    props={"taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:1"})
+    assert findings(stack) == []
+    stack = changed(without(platform(), "api-task"), "api", deps={"taskDefinition": []},
+                    props={"taskDefinition": "api:1"})
+    assert findings(stack) == []
+
+
+def test_task_groups_are_named_together_and_blamed_on_the_first():
+    stack = put(platform(), Res(SG, "web-extra-sg", {"vpcId": UNKNOWN}, {"vpcId": ["vpc"]}))
+    stack = changed(without(stack, "web-from-alb"), "web",
+                    deps={"networkConfiguration": ["private-a", "private-b", "web-sg", "web-extra-sg"]})
+    (message, where), = findings(stack)
+    assert where == urn(SG, "web-sg")
+    assert message.startswith("security group(s) 'web-sg', 'web-extra-sg' of the tasks of ECS service 'web' do not "
+                              "admit tcp 8080")
+    stack = put(stack, rule(INGRESS, "extra-from-alb", "web-extra-sg", 8080, 8080, peer="alb-sg"))
+    assert findings(stack) == []
+
+
+def test_capacity_provider_without_auto_scaling_group_and_group_without_template_are_reported():
+    stack = changed(platform(), "ec2-capacity", deps={"autoScalingGroupProvider": []})
+    (message, where), = findings(stack)
+    assert where == urn(CAPACITY_PROVIDER, "ec2-capacity") and message.startswith(
+        "capacity provider 'ec2-capacity' names no Auto Scaling group of this stack")
+    stack = changed(platform(), "container-asg", deps={"launchTemplate": []})
+    (message, where), = findings(stack)
+    assert where == urn(ASG, "container-asg") and message.startswith(
+        "Auto Scaling group 'container-asg' uses no launch template of this stack")
+
+
+def test_launch_template_of_a_mixed_instances_policy_counts():
+    stack = changed(platform(), "container-asg", deps={"launchTemplate": [], "mixedInstancesPolicy":
+                                                       ["container-instances"]})
+    assert findings(stack) == []
+
+
+def test_launch_template_groups_and_subnets_through_network_interfaces():
+    # The platform's launch template names its group in networkInterfaces, as the ECS-optimized setup does.
+    stack = changed(platform(), "container-instances", drop=("vpcSecurityGroupIds",),
+                    props={"networkInterfaces": [{"securityGroups": [UNKNOWN], "associatePublicIpAddress": "false"}]},
+                    deps={"networkInterfaces": ["instance-sg"]})
+    assert findings(stack) == []
+    stack = changed(stack, "container-asg", deps={"vpcZoneIdentifiers": []})
+    stack = changed(stack, "container-instances", deps={"networkInterfaces": ["instance-sg", "private-a"]})
+    stack = put(without(stack, "alb-to-instances"),
+                rule(EGRESS, "alb-to-private-a", "alb-sg", 32768, 65535, cidr="10.0.10.0/24"))
+    assert findings(stack) == []
+
+
+def test_alb_subnets_through_subnet_mappings():
+    stack = changed(platform(), "alb", drop=("subnets",), props={"subnetMappings": [{"subnetId": UNKNOWN}] * 2},
+                    deps={"subnetMappings": ["public-a", "public-b"]})
+    stack = put(without(stack, "web-from-alb"), rule(INGRESS, "web-from-public", "web-sg", 8080, 8080,
+                                                     cidr="10.0.0.0/23"))
+    assert [u for _, u in findings(stack)] == [urn(INGRESS, "web-from-public")]
+
+
+def test_health_check_port_on_the_traffic_port_or_inside_the_range_edges_adds_nothing():
+    for group, port in (("web-tg", "8080"), ("api-tg", "32768"), ("api-tg", "65535")):
+        assert findings(changed(platform(), group, props={"healthCheck": {"port": port}})) == [], (group, port)

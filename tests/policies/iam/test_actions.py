@@ -49,3 +49,20 @@ def test_database_is_the_bundled_one_whatever_home_is(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", script], cwd=PACK, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_expand_edges():
+    assert [a.name for a in _actions.expand(" S3:GetObject ")] == ["s3:GetObject"]
+    assert _actions.expand("s3:GetObjekt") == () and _actions.expand("GetObject") == ()
+    assert _actions.expand("s3*") == () and _actions.expand("**") == _actions.expand("*")
+    services = {a.name.split(":")[0] for a in _actions.expand("s3*:Get*")}
+    assert "s3" in services and "s3-object-lambda" in services and all(s.startswith("s3") for s in services)
+    assert [a.name for a in _actions.expand("s3:getobjec?")] == ["s3:GetObject"]
+    assert _actions.lookup("s3:") is None and _actions.lookup(":GetObject") is None
+
+
+def test_is_pattern_and_levels():
+    assert _actions.is_pattern("s3:*") and _actions.is_pattern("s3:Get?bject") and not _actions.is_pattern("s3:Get")
+    assert _actions.ACCESS_LEVELS == ("List", "Read", "Write", "Permissions management", "Tagging")
+    assert _actions.SENSITIVE_LEVELS == {"Write", "Permissions management"}
+    assert {a.access_level for a in _actions.expand("iam:*")} <= set(_actions.ACCESS_LEVELS)

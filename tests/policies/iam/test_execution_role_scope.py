@@ -1,7 +1,8 @@
 import json
 
+import pytest
 from guardrails.iam._roles import MANAGED_POLICY, ROLE, ROLE_POLICY, ROLE_POLICY_ATTACHMENT, TASK_DEFINITION
-from guardrails.iam.execution_role_scope import POLICY, SCOPE
+from guardrails.iam.execution_role_scope import POLICY, SCOPE, Needs, _log_group_arn
 
 from tests.policies.harness import UNKNOWN, Res, check_stack, urn
 
@@ -341,3 +342,90 @@ def test_unknown_container_definitions_cannot_be_evaluated():
     resources[3].props = {**resources[3].props, "containerDefinitions": UNKNOWN}
     resources[3].deps = {**resources[3].deps, "containerDefinitions": ["api-repo"]}
     assert check_stack(POLICY, resources).unknown
+
+
+# ---- what the containers need, read from their definitions -----------------------------------------------------
+
+
+def test_images_give_their_repository_in_every_partition():
+    needs = Needs()
+    for image in ("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:1.0",
+                  "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:abc",
+                  "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/web:2",
+                  "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/gov",
+                  "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/fips:3",
+                  "public.ecr.aws/nginx/nginx:1", "nginx:latest", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"):
+        needs.add_image(image)
+    assert needs.repositories == {
+        "arn:aws:ecr:eu-west-1:123456789012:repository/team/api",
+        "arn:aws:ecr:eu-west-1:123456789012:repository/web",
+        "arn:aws-cn:ecr:cn-north-1:123456789012:repository/web",
+        "arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/gov",
+        "arn:aws:ecr:us-east-1:123456789012:repository/fips",
+    }
+
+
+def test_container_needs_read_only_from_well_formed_fields():
+    needs = Needs()
+    needs.add_container({
+        "image": 5, "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/a",
+                                                                             "awslogs-create-group": "True"}},
+        "secrets": [{"name": "A", "valueFrom": "/app/a"}, {"name": "B"}, "x",
+                    {"valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/app/b"},
+                    {"valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::"}],
+        "environmentFiles": [{"value": "arn:aws:s3:::bucket/path/app.env", "type": "s3"}, {"type": "s3"}],
+    })
+    needs.add_container({"logConfiguration": {"logDriver": "splunk", "options": {"awslogs-group": "/ecs/b"}}})
+    needs.add_container({"logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": ""}}})
+    needs.add_container({"logConfiguration": "awslogs", "repositoryCredentials": {"credentialsParameter": 3}})
+    assert needs.log_groups == {("/ecs/a", None)} and needs.created_log_groups == {("/ecs/a", None)}
+    assert needs.parameter_paths == {"parameter/app/a"}
+    assert needs.parameters == {"arn:aws:ssm:eu-west-1:123456789012:parameter/app/b"}
+    secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+    assert needs.secrets == {secret, f"{secret}-??????", secret[:-6] + "??????"}
+    assert needs.s3_objects == {"arn:aws:s3:::bucket/path/app.env"} and needs.s3_buckets == {"arn:aws:s3:::bucket"}
+    assert needs.declares_secrets and not Needs().declares_secrets
+
+
+@pytest.mark.parametrize("resource, stream, ok", [
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/a", False, True),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/a:*", False, True),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/a:log-stream:x", True, True),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/a:log-stream:x", False, False),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/a:other", True, False),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/b:*", True, False),
+    ("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/a:*", True, False),
+    ("arn:aws:logs:eu-west-1:*:log-group:/ecs/a:*", True, False),
+    ("arn:aws:logs:eu-west-1:123456789012:destination:/ecs/a", True, False),
+    ("arn:aws:s3:eu-west-1:123456789012:log-group:/ecs/a", True, False),
+    ("/ecs/a", True, False),
+])
+def test_log_group_arn_forms(resource, stream, ok):
+    assert _log_group_arn(resource, {("/ecs/a", "eu-west-1")}, stream) is ok
+
+
+def test_images_in_china_regions_and_parameters_named_without_a_slash():
+    needs = Needs()
+    needs.add_image("123456789012.dkr.ecr.cn-northwest-1.amazonaws.com/web:1")
+    needs.add_secret("xray-key")
+    assert needs.repositories == {"arn:aws-cn:ecr:cn-northwest-1:123456789012:repository/web"}
+    assert needs.parameter_paths == {"parameter/xray-key"}
+
+
+def test_log_group_arn_needs_the_log_group_resource_type():
+    assert not _log_group_arn("arn:aws:logs:eu-west-1:123456789012:loggroups:/ecs/a", {("/ecs/a", None)}, True)
+
+
+def test_container_definitions_as_an_object_list_or_unreadable():
+    resources = stack()
+    resources[3].props = {**resources[3].props, "containerDefinitions": [api_container(), SIDECAR]}
+    assert messages(resources) == []
+    resources[3].props = {**resources[3].props, "containerDefinitions": "{}"}
+    assert messages(resources)[0] == (
+        "task definition 'api' has containerDefinitions that cannot be read: it is not a JSON list of container "
+        "definitions; its execution role's scope is judged as if it had no containers.")
+    resources[3].props = {**resources[3].props, "containerDefinitions": "[1]"}
+    assert messages(resources)[0].startswith("task definition 'api' has containerDefinitions that cannot be read")
+    resources[3].props = {**resources[3].props, "containerDefinitions": "{"}
+    assert messages(resources)[0].startswith(
+        "task definition 'api' has containerDefinitions that cannot be read: it is not valid JSON")

@@ -370,3 +370,66 @@ def test_policy_attachment_with_roles_list_is_checked():
         "'arn:aws:iam::aws:policy/AdministratorAccess' attached, which grants broad access; attach only policies "
         "scoped to the actions and resources the application uses.",
         urn("aws:iam/policyAttachment:PolicyAttachment", "shared-admin"))]
+
+
+def test_examples_list_three_names_and_counts_the_rest():
+    from guardrails.iam.task_role_least_privilege import _examples
+
+    assert _examples(["a", "b", "c"]) == "a, b, c"
+    assert _examples(["a", "b", "c", "d"]) == "a, b, c, and 1 more"
+    assert _examples(["a"]) == "a" and _examples([]) == ""
+
+
+def test_service_wildcard_in_the_service_part_fails():
+    assert messages(stack(task_policy=document(allow("s3*:GetObject", f"{BUCKET}/*")))) == [
+        "role policy 'api-task-app' of task role 'api-task' allows action 's3*:GetObject', a wildcard over every "
+        "service; list the specific actions the application calls."]
+
+
+def test_trust_with_not_principal_or_not_action_fails():
+    not_principal = role("api-task", assumeRolePolicy=trust(NotPrincipal={"AWS": "arn:aws:iam::1:root"}))
+    assert any("has an Allow statement with NotPrincipal, which trusts every other principal" in m
+               for m in messages(stack(task_role=not_principal)))
+    statement = json.loads(trust())["Statement"][0]
+    del statement["Action"]
+    statement["NotAction"] = "sts:TagSession"
+    not_action = role("api-task", assumeRolePolicy=json.dumps({"Statement": [statement]}))
+    assert any("has an Allow statement with NotAction; allow only 'sts:AssumeRole'." in m
+               for m in messages(stack(task_role=not_action)))
+
+
+def test_different_literal_role_arns_pass_and_an_unknown_task_role_is_not_compared():
+    arn = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+    td = Res(TASK_DEFINITION, "api", {"family": "dev-api", "containerDefinitions": "[]",
+                                      "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app", "executionRoleArn": arn})
+    assert check_stack(POLICY, [td]).violations == []
+    td.props["taskRoleArn"] = ""
+    td.props["executionRoleArn"] = ""
+    assert check_stack(POLICY, [td]).violations == []
+
+
+def test_unknown_service_with_every_action_is_reported_once():
+    assert messages(stack(task_policy=document(allow("s4:*", f"{BUCKET}/*")))) == [
+        "role policy 'api-task-app' of task role 'api-task' names action 's4:*', which does not exist in the IAM "
+        "service authorization reference; use existing action names."]
+
+
+def test_role_policy_related_by_the_role_name_after_an_update():
+    task_role = role("api-task")
+    task_role.props = {**task_role.props, "id": "api-task"}
+    broad = Res(ROLE_POLICY, "api-task-app", {"role": "api-task", "policy": document(allow("*", "*"))})
+    resources = [task_role, broad, role("api-exec"), task_definition()]
+    assert [u for _, u in check_stack(POLICY, resources).violations] == [urn(ROLE_POLICY, "api-task-app")]
+
+
+def test_customer_managed_policy_in_the_role_outputs_is_judged_once():
+    arn = f"arn:aws:iam::{ACCOUNT}:policy/api-task-extra"
+    policy = Res(MANAGED_POLICY, "api-task-extra-policy", {"arn": arn, "policy": document(allow("*", "*"))})
+    attachment = Res(ROLE_POLICY_ATTACHMENT, "api-task-extra", {"role": "api-task", "policyArn": arn},
+                     deps={"role": ["api-task"]})
+    task_role = role("api-task", managedPolicyArns=[arn])
+    result = check_stack(POLICY, stack(policy, attachment, task_role=task_role))
+    assert [u for _, u in result.violations] == [urn(MANAGED_POLICY, "api-task-extra-policy")]
+    alone = role("api-task", managedPolicyArns=[arn, ""])
+    result = check_stack(POLICY, stack(policy, task_role=alone))
+    assert [u for _, u in result.violations] == [urn(MANAGED_POLICY, "api-task-extra-policy")]

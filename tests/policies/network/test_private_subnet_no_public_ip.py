@@ -114,3 +114,34 @@ def test_subnets_not_mapping_public_ips_not_applicable():
 def test_unknown_map_public_ip_cannot_be_evaluated():
     resources = replace(network(), Res(SUBNET, "private-0", {"mapPublicIpOnLaunch": UNKNOWN}))
     assert check_stack(POLICY, resources).unknown
+
+
+def test_map_public_ip_left_out_is_false():
+    subnet = Res(SUBNET, "private-a", {"vpcId": UNKNOWN, "cidrBlock": "10.0.10.0/24"})
+    result = check_stack(POLICY, [subnet])
+    assert result.violations == [] and not result.unknown
+    subnet.props["mapPublicIpOnLaunch"] = False
+    assert check_stack(POLICY, [subnet]).violations == []
+    subnet.props["mapPublicIpOnLaunch"] = True
+    assert len(check_stack(POLICY, [subnet]).violations) == 1
+
+
+def test_default_route_table_routing_to_the_internet_gateway_makes_the_subnet_public():
+    default_table = Res(ROUTE_TABLES[1], "private-rt", {"defaultRouteTableId": UNKNOWN, "routes": UNKNOWN})
+    resources = replace(network(private_maps=True), default_table, default_route("private-rt", "gatewayId", "igw"))
+    assert check_stack(POLICY, resources).violations == []
+
+
+def test_route_without_gateway_or_to_another_gateway_keeps_the_subnet_private():
+    resources = replace(network(private_maps=True),
+                        Res(ROUTE, "private-rt-default", {"routeTableId": "rtb-1", "gatewayId": None},
+                            deps={"routeTableId": ["private-rt"]}))
+    assert len(check_stack(POLICY, resources).violations) == 1
+    resources = replace(network(private_maps=True),
+                        Res(ROUTE, "private-rt-default", {"routeTableId": "rtb-1", "gatewayId": "vgw-1"},
+                            deps={"routeTableId": ["private-rt"]}))
+    assert len(check_stack(POLICY, resources).violations) == 1
+    resources = replace(network(private_maps=True),
+                        Res(ROUTE, "private-rt-default", {"routeTableId": "rtb-1", "gatewayId": "igw-0abc"},
+                            deps={"routeTableId": ["private-rt"]}))
+    assert check_stack(POLICY, resources).violations == []

@@ -47,3 +47,19 @@ def test_unknown_traffic_type_cannot_be_evaluated():
 
 def test_advisory_by_default():
     assert POLICY.enforcement_level == EnforcementLevel.ADVISORY
+
+
+def test_traffic_type_left_out_captures_nothing():
+    resources = [Res(VPC, "vpc", {}), Res(FLOW_LOG, "fl", {"vpcId": UNKNOWN}, deps={"vpcId": ["vpc"]})]
+    assert check_stack(POLICY, resources).messages == [
+        "VPC 'vpc' flow logs capture traffic type(s) none (trafficType not set, which a VPC flow log requires) "
+        "only; at least one must capture ALL or REJECT."
+    ]
+
+
+def test_one_capturing_log_is_enough_and_case_does_not_matter():
+    resources = [Res(VPC, "vpc", {}), flow_log("accept", "vpc", "ACCEPT"), flow_log("reject", "vpc", "reject")]
+    assert check_stack(POLICY, resources).violations == []
+    resources = [Res(VPC, "vpc", {}), flow_log("a", "vpc", "ACCEPT"), flow_log("b", "vpc", "accept")]
+    message = check_stack(POLICY, resources).messages[0]
+    assert message.startswith("VPC 'vpc' flow logs capture traffic type(s) ACCEPT only")
