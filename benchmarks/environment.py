@@ -6,9 +6,9 @@ shared file system through an access point and pulls from a repository of its ow
 environment also has one S3 → EventBridge → Fargate pipeline, one scheduled task and one SQS queue worker, so every
 part of the platform grows with N. Names stay within the settings' 21 characters.
 
-The copy links the project's files (program, settings, components, policies, virtualenv) and adds
-``Pulumi.dev.yaml``: the preflight and the program see a project with one stack, ``dev`` (so the pack applies
-dev's policy configuration, ``policies/config/dev.json``).
+The copy links every top-level entry of the project (program, packages, policies, virtualenv) except its stack
+files and git's, and adds ``Pulumi.dev.yaml``: the preflight and the program see a project with one stack, ``dev``
+(so the pack applies dev's policy configuration, ``policies/config/dev.json``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 STACK = "dev"  # the generated stack takes dev's policy configuration and hints
-LINKED = ("Pulumi.yaml", "__main__.py", "areas", "components", "settings", "policies", "preflight",
-          "preflight-hints.yaml", "requirements.txt", ".venv")
-"""What the scratch project links to; its stack file is generated (no other Pulumi.<stack>.yaml is linked)."""
 MAX_SERVICES = 999  # listener rule priorities are 1..999
 
 
@@ -68,13 +65,21 @@ def config(n: int) -> dict:
     }}
 
 
+def _linked(name: str) -> bool:
+    """Whether the scratch project links this entry of the project: not git's, not a stack file (its one stack file
+    is generated)."""
+    stack_file = name.startswith("Pulumi.") and name.endswith((".yaml", ".yml")) and name not in ("Pulumi.yaml",
+                                                                                                  "Pulumi.yml")
+    return name != ".git" and not stack_file
+
+
 def make(n: int, where: Path) -> Path:
     """A project directory under ``where`` whose one stack, ``dev``, has ``n`` services."""
     project = where / f"env-{n}"
     project.mkdir(parents=True, exist_ok=True)
-    for name in LINKED:
-        link = project / name
-        if not link.exists() and (REPO / name).exists():
-            os.symlink(REPO / name, link)
+    for entry in REPO.iterdir():
+        link = project / entry.name
+        if _linked(entry.name) and not link.exists():
+            os.symlink(entry, link)
     (project / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(config(n), sort_keys=False))
     return project
