@@ -142,9 +142,19 @@ def _preload_program(program: Path) -> None:
             files[name] = (file, None)
     if tripwire.tripped:  # their top-level code read the stack: each child imports them for its own
         for name in files:
-            sys.modules.pop(name, None)
+            _forget(name)
         return
     _PROGRAM.update(scan=scan, files=files)
+
+
+def _forget(name: str) -> None:
+    """Drop module ``name`` so that the next import runs it afresh: out of ``sys.modules`` and off its package,
+    whose attribute would otherwise hand the old module to ``from package import name``."""
+    module = sys.modules.pop(name, None)
+    parent, _, child = name.rpartition(".")
+    package = sys.modules.get(parent) if parent else None
+    if module is not None and package is not None and getattr(package, child, None) is module:
+        delattr(package, child)
 
 
 def _stale_program_modules() -> set[str]:
@@ -198,7 +208,7 @@ def _preload_pack(pack: Path) -> None:
         os.chdir(saved_cwd)
     if tripwire.tripped:
         for name in preload.local_modules([pack]):
-            sys.modules.pop(name, None)
+            _forget(name)
 
 
 def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: tuple[list[Path], list[Path]]) -> int:
@@ -219,10 +229,10 @@ def _child(role: str, request: Mapping[str, Any], fds: Sequence[int], purge: tup
                                   write_through=role == "pack")
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True, errors="backslashreplace")
     for name in preload.local_modules(*purge):
-        sys.modules.pop(name, None)
+        _forget(name)
     if role == "program":
         for name in _stale_program_modules():
-            sys.modules.pop(name, None)
+            _forget(name)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])

@@ -147,3 +147,30 @@ def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_imp
     finally:
         for z in zygotes.values():
             z.close()
+
+
+def test_a_changed_module_of_a_package_is_imported_again_through_from_package_import(tmp_path):
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "__main__.py").write_text("from pkg import user\n")
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "helper.py").write_text("VALUE = 'old'\n")
+    (project / "pkg" / "user.py").write_text("from pkg import helper\nSEEN = helper.VALUE\n")
+    (project / "probe.py").write_text("from pkg import user\nprint(user.SEEN)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    zygotes = zygote_client.Zygote.start(sys.executable, env=env, cwd=project, program=project)
+
+    def probe() -> str:
+        child = zygotes["program"].fork("probe", argv=["-m"], cwd=project, env=env, path=[str(project)])
+        out = child.stdout.read().decode().strip()
+        assert child.wait(120) == 0, child.stderr.read().decode()
+        return out
+
+    try:
+        assert probe() == "old"
+        (project / "pkg" / "helper.py").write_text("VALUE = 'new'\n")
+        os.utime(project / "pkg" / "helper.py", ns=(time.time_ns(), time.time_ns() + 10**9))
+        assert probe() == "new"  # not the old pkg.user the package still named
+    finally:
+        for z in zygotes.values():
+            z.close()
