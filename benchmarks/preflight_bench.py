@@ -182,9 +182,12 @@ def watch_latency(repeat: int) -> tuple[float, int] | None:
             line = wait_for(b"re-checked", 60)
             if line is None:
                 return None
-            times.append(time.perf_counter() - saved)
             found = re.search(r"\((\d+) resources\)", line)
-            resources = int(found.group(1)) if found else 0
+            if found is None:  # the re-check could not check the stack: no figure
+                print(f"   the re-check failed: {line}", flush=True)
+                return None
+            times.append(time.perf_counter() - saved)
+            resources = int(found.group(1))
         return min(times), resources
     finally:
         proc.terminate()
