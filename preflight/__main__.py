@@ -9,9 +9,12 @@
     python -m preflight --stack prod --graph graphs/                    # prod.dot and prod.mmd
 
 Each stack runs in its own ``preflight.record`` process (the SDK keeps global state) with its own policy pack
-process, and stacks run side by side. The program runs in the Python environment its ``Pulumi.yaml`` declares
-(``preflight.environment``), made first when missing; the pack runs in the preflight's own. The report goes to stdout
-(stack errors included); stderr carries one line of progress (a line per stack with ``--verbose``) and usage errors.
+process, and stacks run side by side; both are forked from warm processes and the pack is asked about each
+resource while the program runs (``preflight.fast``; ``PREFLIGHT_FAST=0`` starts new interpreters instead and asks
+after the program). ``--watch`` checks again on every save (``preflight.watch``). The program runs in the Python
+environment its ``Pulumi.yaml`` declares (``preflight.environment``), made first when missing; the pack runs in the
+preflight's own. The report goes to stdout (stack errors included); stderr carries one line of progress (a line per
+stack with ``--verbose``) and usage errors.
 Exit 0: clean or advisory only; 1: a mandatory violation; 2: a stack could not be checked (config, program or policy
 pack error), or the preflight itself cannot run. With several stacks the worst wins.
 """
@@ -37,6 +40,7 @@ try:
         baseline,
         drawing,
         environment,
+        fast,
         graph,
         hints,
         invented,
@@ -44,6 +48,8 @@ try:
         sarif,
         stackconfig,
         stackrefs,
+        watch,
+        zygote_client,
     )
 except ModuleNotFoundError as missing:  # started by a Python without the project's requirements
     print(f"preflight: {sys.executable} lacks the module {missing.name!r}; run `make preflight` (it sets up .venv) "
@@ -87,9 +93,9 @@ def clean_error(stderr: str, project_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[dict | None, str | None]:
-    """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
-    project_dir, stack, python = args.project_dir, config.stack, args.python
+def _recorder_files(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[Path, Path]:
+    """The recorder's input (written here) and output files for one stack."""
+    stack = config.stack
     given, out = workdir / f"{stack}.input.json", workdir / f"{stack}.json"
     given.write_text(json.dumps({
         "program": str(args.runtime.program), "project": config.project, "stack": stack, "preview": args.preview,
@@ -97,30 +103,91 @@ def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: P
         "stackFile": config.stack_file, "uncheckedKeys": sorted(config.unchecked_keys),
         "configWarnings": list(config.warnings),
     }))
-    command = [python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
-    env = python.environ(os.environ)
+    return given, out
+
+
+def _recorder_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
+    env = args.python.environ(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(environment.child_pythonpath(workdir)),
                                          *filter(None, [env.get("PYTHONPATH")])])
-    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True)
-    if proc.returncode == 0 and out.is_file():
-        if args.verbose and proc.stderr.strip():  # a failed recording's stderr is the error the report shows
-            _progress(f"{stack}: recorder stderr:\n{proc.stderr.rstrip()}")
+    return env
+
+
+def _recording(returncode: int, stderr: str, out: Path, stack: str,
+               args: argparse.Namespace) -> tuple[dict | None, str | None]:
+    """What a finished recorder left: (recording, None) or (None, a message for the user)."""
+    if returncode == 0 and out.is_file():
+        if args.verbose and stderr.strip():  # a failed recording's stderr is the error the report shows
+            _progress(f"{stack}: recorder stderr:\n{stderr.rstrip()}")
         return json.loads(out.read_text()), None
-    if proc.returncode == 2:
-        message = clean_error(proc.stderr, project_dir)
+    if returncode == 2:
+        message = clean_error(stderr, args.project_dir)
         if "ModuleNotFoundError" in message:
-            message += f"\n(the program ran with {python.description}; is the package in the project's requirements?)"
+            message += (f"\n(the program ran with {args.python.description}; is the package in the project's "
+                        "requirements?)")
         return None, message
-    tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
-    return None, f"the recorder crashed (exit {proc.returncode}):\n{tail}"
+    tail = "\n".join(stderr.strip().splitlines()[-30:])
+    return None, f"the recorder crashed (exit {returncode}):\n{tail}"
+
+
+def record(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path) -> tuple[dict | None, str | None]:
+    """Run ``preflight.record`` for one stack: (recording, None) or (None, a message for the user)."""
+    given, out = _recorder_files(config, args, workdir)
+    command = [args.python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out)]
+    proc = subprocess.run(command, cwd=args.runtime.program_dir, env=_recorder_env(args, workdir),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    return _recording(proc.returncode, proc.stderr, out, config.stack, args)
+
+
+def record_streaming(config: stackconfig.StackConfig, args: argparse.Namespace, workdir: Path,
+                     streaming: fast.StreamingAnalysis) -> tuple[dict | None, str | None]:
+    """``record``, forked from the warm recorder (a new interpreter when there is none), each registration handed
+    to ``streaming`` as it is recorded."""
+    given, out = _recorder_files(config, args, workdir)
+    env = _recorder_env(args, workdir)
+    events_r, events_w = os.pipe()
+    try:
+        try:
+            child = args.warm.fork_recorder(["--input", str(given), "--out", str(out), "--events", "3"], env,
+                                            events_w)
+        except zygote_client.ZygoteError:
+            child = subprocess.Popen(
+                [args.python.python, "-m", "preflight.record", "--input", str(given), "--out", str(out),
+                 "--events", str(events_w)], cwd=args.runtime.program_dir, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=[events_w])
+    finally:
+        os.close(events_w)
+    if isinstance(child, zygote_client.ForkedProcess):
+        child.started(60)
+    streaming.forked_at = time.perf_counter()
+    errors: list[bytes] = []
+    with os.fdopen(events_r, "rb") as events:
+        threads = [fast.reader(streaming.read, events), fast.reader(lambda s: s.read(), child.stdout),
+                   fast.reader(lambda s: errors.append(s.read()), child.stderr)]
+        returncode = child.wait()
+        for thread in threads:
+            thread.join()
+    for stream in (child.stdout, child.stderr):
+        stream.close()
+    stderr = b"".join(errors).decode(errors="replace")
+    return _recording(returncode, stderr, out, config.stack, args)
 
 
 def _early_pack(config: stackconfig.StackConfig, args: argparse.Namespace) -> analyzer.PolicyPackProcess:
-    """Spawn the stack's pack before recording, so its start-up overlaps the program run."""
-    return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
-                                      config=config.values, dry_run=args.preview,
-                                      secret_keys=config.secret_keys).spawn()
+    """Spawn the stack's pack before recording, so its start-up overlaps the program run (or take the one kept
+    from the last check with ``--watch``)."""
+    warm = getattr(args, "warm", None)
+
+    def make() -> analyzer.PolicyPackProcess:
+        return analyzer.PolicyPackProcess(args.policy_pack, project=config.project, stack=config.stack,
+                                          config=config.values, dry_run=args.preview, secret_keys=config.secret_keys,
+                                          launcher=warm.pack_launcher() if warm is not None else None).spawn()
+
+    if warm is None:
+        return make()
+    key = (config.project, config.stack, args.preview, json.dumps(config.values, sort_keys=True),
+           tuple(sorted(config.secret_keys)))
+    return warm.pack(make, key)
 
 
 def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
@@ -140,8 +207,22 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
         except stackconfig.StackConfigError as exc:
             return _finish(report.error_result(stack, args.preview, str(exc), elapsed()), args)
         pack = _early_pack(config, args)
-        recording, error = record(config, args, workdir)
+        prepared = answered = streaming = None
+        if getattr(args, "warm", None) is not None:
+            head = {"project": config.project, "stack": stack, "config": config.values,
+                    "secretKeys": sorted(config.secret_keys)}
+            streaming = fast.StreamingAnalysis(pack, head, args.workers)
+            try:
+                recording, error = record_streaming(config, args, workdir, streaming)
+                prepared, answered = streaming.finish()
+            finally:
+                streaming.close()
+        else:
+            recording, error = record(config, args, workdir)
         recorded = elapsed()
+        timings = {"record": recorded}
+        if streaming is not None and streaming.forked_at:
+            timings["forked"] = streaming.forked_at - started
         if recording is None:
             result = report.error_result(stack, args.preview, error or "unknown error", elapsed())
         else:
@@ -151,19 +232,66 @@ def check_stack(stack: str, args: argparse.Namespace, workdir: Path,
                                 args.keep_recordings / f"{stack}{'.preview' if args.preview else ''}.json")
             if pack is not None and not pack.matches(recording):
                 pack.close()  # the recorder saw other config than we did: start one for what it saw
-                pack = None
+                pack = prepared = answered = None
             shown = invented.conceal_recording(recording)  # values the preflight invented reach the pack unknown
             if args.graph:
                 args.graphs[stack] = graph.build(shown)
-            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack)
+            analysis = analyzer.analyze_recording(shown, args.policy_pack, workers=args.workers, pack=pack,
+                                                  prepared=prepared, answered=answered)
             analysis.diagnostics = invented.explain(shown, analysis.diagnostics)
-            result = report.stack_result(recording, analysis, elapsed(), {"record": recorded}, project_hints)
+            result = report.stack_result(recording, analysis, elapsed(), timings, project_hints)
     except analyzer.AnalyzerError as exc:
         result = report.error_result(stack, args.preview, str(exc), elapsed())
     finally:
-        if pack is not None:
+        warm = getattr(args, "warm", None)
+        if pack is not None and not (warm is not None and warm.kept(pack)):
             pack.close()
     return _finish(result, args)
+
+
+def check_stacks(stacks: list[str], args: argparse.Namespace, workdir: Path, project_hints: hints.Hints | None,
+                 warm: fast.Warm | None = None) -> list[report.StackResult]:
+    """Check ``stacks`` side by side (``--jobs`` at once), from warm processes (``warm``, or started here) unless
+    the fast path is off."""
+    own = warm is None and fast.enabled()
+    args.warm = fast.Warm(args.runtime, args.python, args.policy_pack, workdir) if own else warm
+    try:
+        with ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
+            return list(pool.map(lambda s: check_stack(s, args, workdir, project_hints), stacks))
+    finally:
+        if own and args.warm is not None:
+            args.warm.close()
+
+
+def _hints(args: argparse.Namespace, loaded: hints.Hints | None) -> hints.Hints | None:
+    """The project's hints as the file says now (it may have changed while watching); the last good ones if not."""
+    try:
+        return hints.load(args.project_dir)
+    except hints.HintsError:
+        return loaded
+
+
+def watch_stacks(stacks: list[str], args: argparse.Namespace, project_hints: hints.Hints | None) -> int:
+    """``--watch``: warm processes and packs kept between checks, a check on every save (``preflight.watch``)."""
+    with tempfile.TemporaryDirectory(prefix="preflight-") as tmp:
+        workdir = Path(tmp)
+        state: dict[str, fast.Warm | None] = {"warm": None}
+
+        def start() -> None:
+            if state["warm"] is not None:
+                state["warm"].close()
+            state["warm"] = fast.Warm(args.runtime, args.python, args.policy_pack, workdir, keep_packs=True) \
+                if fast.enabled() else None
+
+        start()
+        try:
+            return watch.run(stacks, args.project_dir, args.policy_pack,
+                             lambda names: check_stacks(names, args, workdir, _hints(args, project_hints),
+                                                        state["warm"]),
+                             start, verbose=args.verbose)
+        finally:
+            if state["warm"] is not None:
+                state["warm"].close()
 
 
 def _finish(result: report.StackResult, args: argparse.Namespace) -> report.StackResult:
@@ -190,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=0,
                         help="stacks checked at once with --all (default: all of them, side by side)")
     parser.add_argument("--workers", type=int, default=4, help="concurrent Analyze calls per pack (default: 4)")
+    parser.add_argument("--watch", action="store_true",
+                        help="check again on every save of a project file, printing what changed (Ctrl-C stops)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also report resources by type, every policy's status and where each finding is; "
                              "show each stack's progress and what a successful recorder wrote to stderr")
@@ -257,9 +387,10 @@ def main(argv: list[str] | None = None) -> int:
         # No stack can be checked; each says why, so the report (--json) still tells CI what happened.
         results = [report.error_result(s, args.preview, str(exc), time.perf_counter() - started) for s in stacks]
     else:
-        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp, \
-                ThreadPoolExecutor(args.jobs or len(stacks)) as pool:
-            results = list(pool.map(lambda s: check_stack(s, args, Path(tmp), project_hints), stacks))
+        if args.watch:
+            return watch_stacks(stacks, args, project_hints)
+        with tempfile.TemporaryDirectory(prefix="preflight-") as tmp:
+            results = check_stacks(stacks, args, Path(tmp), project_hints)
     if args.verbose and len(stacks) > 1:
         _progress(f"all {len(stacks)} stacks in {time.perf_counter() - started:.1f} s")
 

@@ -35,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -243,6 +243,12 @@ def _config_env(config: Mapping[str, Any]) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
 
 
+Launcher = Callable[[Path, dict[str, str]], Any]
+"""Starts ``python -u -m pulumi.policy <address> .`` in a directory with an environment, some other way than a new
+interpreter (``preflight.zygote``): returns an object with ``subprocess.Popen``'s ``stdout``, ``stderr``, ``poll``,
+``wait``, ``terminate`` and ``kill``."""
+
+
 class PolicyPackProcess:
     """One running policy pack, started as the engine starts it. Use as a context manager."""
 
@@ -258,8 +264,10 @@ class PolicyPackProcess:
         organization: str = ORGANIZATION,
         start_timeout: float = 60.0,
         python: str = sys.executable,
+        launcher: Launcher | None = None,
     ) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        self.launcher = launcher
         self.project, self.stack, self.dry_run, self.organization = project, stack, dry_run, organization
         self.config = _config_env(config)
         self.secret_keys = sorted(secret_keys)
@@ -328,15 +336,22 @@ class PolicyPackProcess:
         if not (self.pack_dir / "PulumiPolicy.yaml").is_file():
             raise AnalyzerError(f"policy pack {self.pack_dir}: no PulumiPolicy.yaml there")
         self._spawned = time.perf_counter()
-        self.proc = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."],
-            cwd=self.pack_dir, env=self._env(), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
+        if self.launcher is not None:
+            self.proc = self.launcher(self.pack_dir, self._env())
+        else:
+            self.proc = self.popen(self.pack_dir, self._env(), self.python)
         self._threads = [threading.Thread(target=f, daemon=True) for f in (self._read_stdout, self._read_stderr)]
         for t in self._threads:
             t.start()
         return self
+
+    @staticmethod
+    def popen(pack_dir: Path, env: dict[str, str], python: str = sys.executable) -> subprocess.Popen[bytes]:
+        """The pack started as the engine starts it: a new interpreter."""
+        return subprocess.Popen(
+            [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."],
+            cwd=pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
 
     def wait_ready(self) -> PolicyPackProcess:
         """Read the port from the pack's first line of output and connect to it."""
@@ -501,50 +516,118 @@ class _Resource:
     raw: Mapping[str, Any]
 
 
-def engine_view(recording: Mapping[str, Any]) -> list[_Resource]:
-    """The recording's resources plus the root stack and default providers the engine would have registered."""
-    project, stack = recording["project"], recording["stack"]
-    config = recording.get("config") or {}
-    recorded = list(recording.get("resources") or [])
-    by_urn = {r["urn"]: r for r in recorded}
+class EngineView:
+    """The resources the engine would hold for a stack, built as registrations arrive: the root stack and one
+    default provider per package (added before the first resource that needs it) besides the recorded ones.
 
-    root_urn = next((r["parent"] for r in recorded if (r.get("parent") or "").split("::")[2:3] == [ROOT_TYPE]),
-                    _urn(stack, project, ROOT_TYPE, f"{project}-{stack}"))
-    resources = [_Resource(root_urn, ROOT_TYPE, root_urn.split("::")[-1], False, "", {},
-                           dict(recording.get("outputs") or {}), "", [], {}, {})]
+    ``resources()`` lists them in the engine's order: root, default providers, recorded resources.
+    """
 
-    defaults: dict[str, _Resource] = {}
+    def __init__(self, head: Mapping[str, Any], root_urn: str | None = None,
+                 outputs: Mapping[str, Any] | None = None) -> None:
+        self.project, self.stack = head["project"], head["stack"]
+        self.config = head.get("config") or {}
+        self.secret = set(head.get("secretKeys") or [])
+        root_urn = root_urn or _urn(self.stack, self.project, ROOT_TYPE, f"{self.project}-{self.stack}")
+        self.root = _Resource(root_urn, ROOT_TYPE, root_urn.split("::")[-1], False, "", {}, dict(outputs or {}), "",
+                              [], {}, {})
+        self.defaults: dict[str, _Resource] = {}
+        self.bodies: list[_Resource] = []
+        self.raw_by_urn: dict[str, Mapping[str, Any]] = {}
+        self.index: dict[str, _Resource] = {root_urn: self.root}
 
-    def provider_for(res: Mapping[str, Any]) -> str:
+    def _default_provider(self, package: str) -> _Resource:
+        version = _package_version(package)
+        name = f"default_{version.replace('.', '_')}" if version else "default"
+        inputs: dict[str, Any] = {
+            k.split(":", 1)[1]: {SIG_KEY: SECRET_SIG, "value": v} if k in self.secret else v
+            for k, v in self.config.items() if k.startswith(f"{package}:")}
+        if version:
+            inputs["version"] = version
+        ptype = f"pulumi:providers:{package}"
+        return _Resource(_urn(self.stack, self.project, ptype, name), ptype, name, True, "", inputs, dict(inputs), "",
+                         [], {}, {})
+
+    def provider_for(self, res: Mapping[str, Any]) -> tuple[str, _Resource | None]:
+        """The provider URN of a recorded resource, and the default provider made for it (None when not new)."""
         ref = res.get("provider") or ""
         if ref:  # a provider reference is "<urn>::<id>"
-            return ref if ref in by_urn else ref.rsplit("::", 1)[0]
+            return (ref if ref in self.raw_by_urn else ref.rsplit("::", 1)[0]), None
         package = res["type"].split(":", 1)[0]
         if package == "pulumi" or not (res.get("custom") or res.get("remote")):
-            return ""
-        if package not in defaults:
-            version = _package_version(package)
-            name = f"default_{version.replace('.', '_')}" if version else "default"
-            secret = set(recording.get("secretKeys") or [])
-            inputs: dict[str, Any] = {
-                k.split(":", 1)[1]: {SIG_KEY: SECRET_SIG, "value": v} if k in secret else v
-                for k, v in config.items() if k.startswith(f"{package}:")}
-            if version:
-                inputs["version"] = version
-            ptype = f"pulumi:providers:{package}"
-            defaults[package] = _Resource(_urn(stack, project, ptype, name), ptype, name, True, "", inputs,
-                                          dict(inputs), "", [], {}, {})
-        return defaults[package].urn
+            return "", None
+        made = None
+        if package not in self.defaults:
+            made = self.defaults[package] = self._default_provider(package)
+            self.index[made.urn] = made
+        return self.defaults[package].urn, made
 
-    bodies = []
-    for r in recorded:
-        bodies.append(_Resource(
+    def add(self, r: Mapping[str, Any]) -> tuple[_Resource, _Resource | None]:
+        """Add a recorded resource: (its engine view, the default provider it needed first, if new)."""
+        self.raw_by_urn[r["urn"]] = r
+        provider_urn, made = self.provider_for(r)
+        body = _Resource(
             urn=r["urn"], type=r["type"], name=r.get("name") or r["urn"].split("::")[-1], custom=bool(r.get("custom")),
             parent=r.get("parent") or "", inputs=dict(r.get("inputs") or {}), outputs=dict(r.get("outputs") or {}),
-            provider_urn=provider_for(r), dependencies=list(r.get("dependencies") or []),
+            provider_urn=provider_urn, dependencies=list(r.get("dependencies") or []),
             property_dependencies={k: list(v) for k, v in (r.get("propertyDependencies") or {}).items()}, raw=r,
-        ))
-    return resources + list(defaults.values()) + bodies
+        )
+        self.bodies.append(body)
+        self.index[body.urn] = body
+        return body, made
+
+    def resources(self) -> list[_Resource]:
+        return [self.root, *self.defaults.values(), *self.bodies]
+
+
+def canonical_order(recorded: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The recorded resources in one order whatever order the registrations arrived in.
+
+    The mock engine registers resources from worker threads as their inputs resolve, so the order of arrival varies
+    from run to run (and with what is already imported). Stack policies that stop at the first unknown value they
+    read would then report a different property from one run to the next. The engine's own snapshot lists
+    resources in dependency order; this is that order made unique: every resource after its parent, its provider
+    and its dependencies, and among those free to come next, the smallest URN first.
+    """
+    import heapq
+
+    resources = list(recorded)
+    by_urn = {r["urn"]: r for r in resources}
+    waiting_on: dict[str, int] = {}
+    unblocks: dict[str, list[str]] = {}
+    for r in resources:
+        before = {r.get("parent") or "", (r.get("provider") or "").rsplit("::", 1)[0], *(r.get("dependencies") or ())}
+        before = {u for u in before if u in by_urn and u != r["urn"]}
+        waiting_on[r["urn"]] = len(before)
+        for u in before:
+            unblocks.setdefault(u, []).append(r["urn"])
+    ready = [urn for urn, n in waiting_on.items() if n == 0]
+    heapq.heapify(ready)
+    out: list[Mapping[str, Any]] = []
+    while ready:
+        urn = heapq.heappop(ready)
+        out.append(by_urn[urn])
+        for nxt in unblocks.get(urn, ()):
+            waiting_on[nxt] -= 1
+            if waiting_on[nxt] == 0:
+                heapq.heappush(ready, nxt)
+    if len(out) < len(resources):  # a cycle (not from a real program): the rest in URN order
+        placed = {r["urn"] for r in out}
+        out += sorted((r for r in resources if r["urn"] not in placed), key=lambda r: r["urn"])
+    return out
+
+
+def engine_view(recording: Mapping[str, Any]) -> list[_Resource]:
+    """The recording's resources (in ``canonical_order``) plus the root stack and default providers the engine would
+    have registered."""
+    recorded = canonical_order(recording.get("resources") or [])
+    root_urn = next((r["parent"] for r in recorded if (r.get("parent") or "").split("::")[2:3] == [ROOT_TYPE]), None)
+    view = EngineView(recording, root_urn, recording.get("outputs") or {})
+    by_urn = {r["urn"] for r in recorded}
+    view.raw_by_urn = dict.fromkeys(by_urn, {})  # explicit providers resolve against every recorded URN
+    for r in recorded:
+        view.add(r)
+    return view.resources()
 
 
 def _provider_message(res: _Resource, index: Mapping[str, _Resource]) -> analyzer_pb2.AnalyzerProviderResource | None:
@@ -626,6 +709,33 @@ def _policy_infos(info: analyzer_pb2.AnalyzerInfo, config: Mapping[str, _GivenCo
     return sorted(out, key=lambda p: p.name)
 
 
+def prepare(pack: PolicyPackProcess, policy_config: Mapping[str, _GivenConfig], source: str
+            ) -> tuple[analyzer_pb2.AnalyzerInfo, dict[str, _GivenConfig], dict[str, float]]:
+    """Connect to a spawned pack and configure it as the engine does before its first ``Analyze``."""
+    pack.spawn().wait_ready()
+    timings = {"packStart": pack.start_seconds}
+    t = time.perf_counter()
+    pack.handshake()
+    pack.configure_stack()
+    info = pack.info()
+    config = reconcile_policy_config(info, policy_config, source)
+    pack.configure(config)
+    timings["configure"] = time.perf_counter() - t
+    return info, config, timings
+
+
+def stack_policy_config(pack_dir: Path, stack: str) -> tuple[dict[str, _GivenConfig], str, str | None]:
+    """The stack's policy config, the name to give it in messages, and that name when the file exists."""
+    source = f"{Path(pack_dir).name}/config/{stack}.json"
+    exists = policy_config_path(pack_dir, stack).is_file()
+    return load_policy_config(pack_dir, stack), source, source if exists else None
+
+
+def request_key(request: Any) -> bytes:
+    """A request's exact content, to tell whether an answer given earlier was to the same question."""
+    return request.SerializeToString(deterministic=True)
+
+
 def analyze_recording(
     recording: Mapping[str, Any],
     pack_dir: Path,
@@ -634,19 +744,23 @@ def analyze_recording(
     workers: int = 4,
     start_timeout: float = 60.0,
     pack: PolicyPackProcess | None = None,
+    prepared: tuple[analyzer_pb2.AnalyzerInfo, dict[str, _GivenConfig], dict[str, float]] | None = None,
+    answered: Mapping[str, tuple[bytes, Any]] | None = None,
 ) -> Analysis:
     """Ask the pack every question the engine asks about the recording's stack.
 
     ``policy_config`` defaults to ``<pack_dir>/config/<stack>.json`` (absent: the pack's own levels). ``pack`` is
     a pack already spawned for this stack (the caller closes it); without one, a pack is started and stopped here.
+    ``prepared`` is what ``prepare`` returned for ``pack`` when it is already configured. ``answered`` holds answers
+    the pack gave while the program was running (URN → (``request_key``, ``AnalyzeResponse``)): an answer is used
+    only for the very same request, every other question is asked now.
     """
     pack_dir = Path(pack_dir)
     stack = recording["stack"]
     source = f"{pack_dir.name}/config/{stack}.json"
     config_source = None
     if policy_config is None:
-        policy_config = load_policy_config(pack_dir, stack)
-        config_source = source if policy_config_path(pack_dir, stack).is_file() else None
+        policy_config, source, config_source = stack_policy_config(pack_dir, stack)
     if pack is not None and not pack.matches(recording):
         raise AnalyzerError(f"policy pack for stack {pack.stack} was started with other settings than the recording")
     own = pack is None
@@ -657,21 +771,24 @@ def analyze_recording(
     resources = engine_view(recording)
     index = {r.urn: r for r in resources}
     timings: dict[str, float] = {}
+    answered = answered or {}
     try:
-        pack.spawn().wait_ready()
-        timings["packStart"] = pack.start_seconds
-        t = time.perf_counter()
-        pack.handshake()
-        pack.configure_stack()
-        info = pack.info()
-        config = reconcile_policy_config(info, policy_config, source)
-        pack.configure(config)
-        timings["configure"] = time.perf_counter() - t
+        if prepared is None:
+            prepared = prepare(pack, policy_config, source)
+        info, config, prepare_timings = prepared
+        timings.update(prepare_timings)
 
         t = time.perf_counter()
         requests = [analyze_request(r, index) for r in resources]
+
+        def answer(req: analyzer_pb2.AnalyzeRequest) -> Any:
+            earlier = answered.get(req.urn)
+            if earlier is not None and earlier[0] == request_key(req):
+                return earlier[1]
+            return pack.call("Analyze", req, req.urn)
+
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            responses = list(pool.map(lambda req: pack.call("Analyze", req, req.urn), requests))
+            responses = list(pool.map(answer, requests))
         timings["analyze"] = time.perf_counter() - t
 
         t = time.perf_counter()

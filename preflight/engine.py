@@ -313,12 +313,17 @@ def _alias_urn(alias: Any, request: Any, parent: str, project: str, stack: str) 
     return f"{prefix}{type_}::{name}"
 
 
+Listener = Callable[[Registration, Mapping[str, str]], None]
+"""Told of each registration as it is recorded, with the invented values so far (see ``run``)."""
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: PlatformMocks, registrations: list[Registration] | None = None, *,
-                 project: str = "", stack: str = "") -> None:
+                 project: str = "", stack: str = "", listener: Listener | None = None) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = [] if registrations is None else registrations
         self.project, self.stack = project, stack
+        self.listener = listener
         self._goals: dict[str, tuple[bool | None, str]] = {}  # urn → (protect as requested or inherited, provider)
 
     def resource_options(self, request: Any) -> tuple[dict[str, Any], str, bool | None]:
@@ -412,14 +417,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         for child, (child_id, child_state) in self.mocks.children.items():  # read by URN, never registered
             self.resources[child] = pulumi_mocks.MockMonitor.ResourceRegistration(child, child_id, child_state)
         self.mocks.children.clear()
-        self.registrations.append(Registration(
+        registration = Registration(
             urn=urn, type=request.type, name=request.name, custom=bool(request.custom), remote=bool(request.remote),
             parent=request.parent, provider=provider, protect=options["protect"], id=rid,
             dependencies=dependencies, property_dependencies=property_dependencies, inputs=inputs,
             outputs=json.loads(json.dumps(json_format.MessageToDict(state_struct), default=str)), options=options,
             # The SDK's own mock monitor resolves transform callbacks the same way.
             transforms=pulumi_mocks._resolve_callbacks(request.transforms),
-        ))
+        )
+        self.registrations.append(registration)
+        if self.listener is not None:
+            self.listener(registration, self.mocks.data.invented.values)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=state_struct)
 
 
@@ -432,17 +440,19 @@ def run(
     preview: bool = False,
     registrations: list[Registration] | None = None,
     secret_keys: Sequence[str] = (),
+    listener: Listener | None = None,
 ) -> Recording:
     """Run ``program`` as the body of a fresh root stack and return what it registered.
 
     Re-entrant within one process (tests run many programs): the root stack, config and pending outputs are reset
     before each run. Errors raised by the program, or inside ``apply``, propagate to the caller; pass your own
     ``registrations`` list to see what was registered before one was raised. ``secret_keys`` are the config keys
-    the program gets as secrets (the CLI's secure values).
+    the program gets as secrets (the CLI's secure values). ``listener`` is called with each registration as it is
+    recorded, and the values the data sources have invented so far (registrations may come from several threads).
     """
     region = config.get("aws:region", "us-east-1")
     mocks = PlatformMocks(region=region, preview=preview)
-    monitor = RecordingMonitor(mocks, registrations, project=project, stack=stack)
+    monitor = RecordingMonitor(mocks, registrations, project=project, stack=stack, listener=listener)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()

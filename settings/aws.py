@@ -46,3 +46,9 @@ def is_arm64(instance_type: str) -> bool:
 def arn_pattern(partition: str, service: str, rest: str = r".+") -> re.Pattern[str]:
     """``arn:<partition>:<service>:<region>:<account>:<rest>``; ``service`` and ``rest`` are regular expressions."""
     return re.compile(rf"arn:{re.escape(partition)}:{service}:[a-z0-9-]*:(\d{{12}})?:{rest}")
+
+
+# Loaded with the module (about a quarter of a second): a process that imports the settings once and then runs the
+# program for several stacks in forked children, as the preflight does, reads botocore's data once.
+regions()
+instance_types()

@@ -10,7 +10,7 @@ Stack policies see each resource's outputs: inputs plus provider-computed attrib
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource
@@ -44,15 +44,113 @@ def depends_on(resource: PolicyResource, prop: str, target: PolicyResource) -> b
     True when ``target`` is among the property's dependencies, or, failing that, when the property's known value
     (a string or a list of strings) contains ``target``'s known ``id`` or ``arn``.
     """
-    if any(d.urn == target.urn for d in deps(resource, prop)):
-        return True
-    target_ids = {v for v in (known(target.props, "id"), known(target.props, "arn")) if isinstance(v, str) and v}
-    return bool(target_ids & _known_strings(resource.props, prop))
+    urns, strings = _references(resource, prop)
+    return target.urn in urns or not _identities(target).isdisjoint(strings)
+
+
+def related_index(candidates: Iterable[PolicyResource]) -> Callable[[PolicyResource, str], list[PolicyResource]]:
+    """``lambda resource, prop: [c for c in candidates if depends_on(resource, prop, c)]``, answered from an index
+    of the candidates by URN, id and ARN instead of a pass over all of them (same result, same order)."""
+    ordered = list(candidates)
+    position: dict[int, int] = {}
+    by_urn: dict[str, list[int]] = {}
+    by_identity: dict[str, list[int]] = {}
+    for i, c in enumerate(ordered):
+        position[id(c)] = i
+        by_urn.setdefault(c.urn, []).append(i)
+        for value in _identities(c):
+            by_identity.setdefault(value, []).append(i)
+
+    def related(resource: PolicyResource, prop: str) -> list[PolicyResource]:
+        urns, strings = _references(resource, prop)
+        hits: set[int] = set()
+        for urn in urns:
+            hits.update(by_urn.get(urn, ()))
+        for value in strings:
+            hits.update(by_identity.get(value, ()))
+        return [ordered[i] for i in sorted(hits)]
+
+    return related
+
+
+def referrers(holders: Iterable[PolicyResource], prop: str) -> Callable[[PolicyResource], list[int]]:
+    """The other direction of ``related_index``: for a target, the positions of the ``holders`` whose ``prop`` refers
+    to it (``depends_on(holder, prop, target)``), in order."""
+    by_urn: dict[str, list[int]] = {}
+    by_string: dict[str, list[int]] = {}
+    for i, holder in enumerate(holders):
+        urns, strings = _references(holder, prop)
+        for urn in urns:
+            by_urn.setdefault(urn, []).append(i)
+        for value in strings:
+            by_string.setdefault(value, []).append(i)
+
+    def query(target: PolicyResource) -> list[int]:
+        hits = set(by_urn.get(target.urn, ()))
+        for value in _identities(target):
+            hits.update(by_string.get(value, ()))
+        return sorted(hits)
+
+    return query
+
+
+_INDEXES: list[tuple[list[PolicyResource], int, Callable[[PolicyResource, str], list[PolicyResource]]]] = []
+
+
+def indexed(candidates: list[PolicyResource]) -> Callable[[PolicyResource, str], list[PolicyResource]]:
+    """``related_index(candidates)``, built once per list: a policy that asks about the same list of candidates for
+    every resource of a stack pays for one index, not one pass per resource. Lists are recognised by identity (and
+    length); the last few are kept."""
+    for listed, length, index in _INDEXES:
+        if listed is candidates and length == len(candidates):
+            return index
+    index = related_index(candidates)
+    _INDEXES.insert(0, (candidates, len(candidates), index))
+    del _INDEXES[8:]
+    return index
+
+
+_CACHE = "_guardrails_graph_cache"
+
+
+def _cache(resource: PolicyResource) -> dict[Any, Any]:
+    """Per-resource memo of what this module derives from a resource's properties (they do not change while a
+    stack is judged); kept on the resource object itself, so it lives exactly as long as the resource."""
+    cache = resource.__dict__.get(_CACHE)
+    if cache is None:
+        cache = resource.__dict__[_CACHE] = {}
+    return cache
+
+
+def _references(resource: PolicyResource, prop: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(URNs ``resource.prop`` depends on, the known strings of its value)."""
+    cache = _cache(resource)
+    key = ("references", prop)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = (frozenset(d.urn for d in deps(resource, prop)),
+                              frozenset(_known_strings(resource.props, prop)))
+    return found
+
+
+def _identities(target: PolicyResource) -> frozenset[str]:
+    """The target's known, non-empty ``id`` and ``arn``."""
+    cache = _cache(target)
+    found = cache.get("identities")
+    if found is None:
+        found = cache["identities"] = frozenset(
+            v for v in (known(target.props, "id"), known(target.props, "arn")) if isinstance(v, str) and v)
+    return found
 
 
 def related(resource: PolicyResource, prop: str, candidates: Iterable[PolicyResource]) -> list[PolicyResource]:
-    """The ``candidates`` that ``resource.prop`` refers to (property dependency, or known id/ARN)."""
+    """The ``candidates`` that ``resource.prop`` refers to (property dependency, or known id/ARN), in their order."""
+    if isinstance(candidates, list) and len(candidates) > _SHORT:
+        return indexed(candidates)(resource, prop)
     return [c for c in candidates if depends_on(resource, prop, c)]
+
+
+_SHORT = 8  # a list this short is scanned rather than indexed
 
 
 def refers_to(resource: PolicyResource, prop: str, target: PolicyResource) -> bool:

@@ -109,3 +109,31 @@ def test_each_stack_reports_its_outputs(update, preview):
             assert {"vpcId", "albDnsName", "services"} <= set(stack["outputs"]), stack["stack"]
     dev = next(s for s in update[1]["stacks"] if s["stack"] == "dev")
     assert dev["outputs"]["region"] == "eu-west-1" and set(dev["outputs"]["services"]) == {"web", "api"}
+
+
+def test_the_packs_serving_shortcuts_change_no_answer(update, preview):
+    """guardrails.serving converts each request once per call and builds the stack once per AnalyzeStack: every
+    answer about every stack, update and preview, is byte for byte what pulumi_policy answers without it."""
+    _, up = update
+    _, pre = preview
+    recordings = sorted(str(p) for d in (up["recordings"], pre["recordings"]) for p in d.glob("*.json"))
+    assert len(recordings) == 2 * len(STACKS), recordings
+    proc = subprocess.run([sys.executable, "-m", "tests.preflight.serving_check", *recordings], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ", 0 differ" in proc.stdout, proc.stdout
+
+
+def _without_timings(report: dict) -> dict:
+    return {**report, "recordings": None,
+            "stacks": [{k: v for k, v in s.items() if k not in ("seconds", "timings")} for s in report["stacks"]]}
+
+
+@pytest.mark.parametrize("mode", ["update", "preview"])
+def test_the_fast_path_reports_what_the_subprocess_path_reports(mode, request, tmp_path_factory, monkeypatch):
+    """Zygotes and analysis while the program runs (the default) against a new interpreter per recorder and pack and
+    analysis after the program (PREFLIGHT_FAST=0): every stack's JSON report is the same but for its timings."""
+    _, fast = request.getfixturevalue(mode)
+    monkeypatch.setenv("PREFLIGHT_FAST", "0")
+    _, slow = run_all(tmp_path_factory, *(["--preview"] if mode == "preview" else []))
+    assert _without_timings(fast) == _without_timings(slow)

@@ -8,7 +8,7 @@ floats.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation
@@ -156,6 +156,36 @@ def _cluster_name(reference: Any) -> str | None:
     if not isinstance(reference, str) or not reference:
         return None
     return reference.rsplit(":cluster/", 1)[-1] if ":cluster/" in reference else reference
+
+
+def scaling_index(targets: Sequence[PolicyResource]) -> Callable[[PolicyResource], list[PolicyResource]]:
+    """``lambda service: [t for t in targets if scales(t, service)]``, from an index of the targets by the service
+    they name (same result, same order), so relating every service to its targets stays linear in the stack."""
+    targets = list(targets)
+    by_urn: dict[str, list[int]] = {}
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for i, target in enumerate(targets):
+        if known(target.props, "serviceNamespace") not in (None, "ecs"):
+            continue
+        if known(target.props, "scalableDimension") not in (None, DESIRED_COUNT_DIMENSION):
+            continue
+        for d in deps(target, "resourceId"):
+            by_urn.setdefault(d.urn, []).append(i)
+        resource_id = known(target.props, "resourceId")
+        if isinstance(resource_id, str):
+            parts = resource_id.split("/")
+            if len(parts) == 3 and parts[0] == "service":
+                by_name.setdefault(parts[2], []).append((i, parts[1]))
+
+    def of(service: PolicyResource) -> list[PolicyResource]:
+        hits = set(by_urn.get(service.urn, ()))
+        name = known(service.props, "name")
+        if isinstance(name, str) and name:
+            cluster = _cluster_name(known(service.props, "cluster"))
+            hits.update(i for i, in_cluster in by_name.get(name, ()) if cluster is None or cluster == in_cluster)
+        return [targets[i] for i in sorted(hits)]
+
+    return of
 
 
 def scales(target: PolicyResource, service: PolicyResource) -> bool:

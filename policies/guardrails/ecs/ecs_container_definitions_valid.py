@@ -40,6 +40,13 @@ def _container_shape() -> Any:
     return model.operation_model("RegisterTaskDefinition").input_shape.members["containerDefinitions"]
 
 
+def warm() -> None:
+    """Load the ECS API model and botocore's validator now rather than on the first task definition."""
+    from botocore.validate import ParamValidator  # noqa: F401 - imported for its cost
+
+    _container_shape()
+
+
 def _model_errors(definitions: list[dict[str, Any]]) -> list[str]:
     """Mismatches with the ECS API model, as sentences naming the container and the field."""
     from botocore.validate import ParamValidator

@@ -31,14 +31,14 @@ A stack policy over every ``aws:ecs/service:Service``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
 from guardrails._graph import by_type, declared
 from guardrails.base import as_int, as_list, stack_policy
-from guardrails.ecs._task import SCALING_TARGET, SERVICE, scales, uses_rolling_update
+from guardrails.ecs._task import SCALING_TARGET, SERVICE, scaling_index, uses_rolling_update
 
 DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
 DEFAULT_MAXIMUM_PERCENT = 200
@@ -60,14 +60,13 @@ def deadlocks(count: int, minimum_percent: int, maximum_percent: int) -> bool:
     return count > 0 and may_run(count, maximum_percent) <= keeps_running(count, minimum_percent)
 
 
-def _counts(service: PolicyResource, resources: list[PolicyResource]) -> Iterator[tuple[int, str]]:
+def _counts(service: PolicyResource, targets_of: Callable[[PolicyResource], list[PolicyResource]]
+            ) -> Iterator[tuple[int, str]]:
     """(task count, where it comes from) for every count the service may be deployed at."""
     desired = as_int(declared(service, "desiredCount"))
     if desired is not None:
         yield desired, f"desiredCount {desired}"
-    for target in by_type(resources, SCALING_TARGET):
-        if not scales(target, service):
-            continue
+    for target in targets_of(service):
         low, high = as_int(target.props.get("minCapacity")), as_int(target.props.get("maxCapacity"))
         if low is None:
             continue
@@ -92,12 +91,13 @@ def _check_launch(service: PolicyResource, report: ReportViolation) -> None:
         )
 
 
-def _check_deadlock(service: PolicyResource, resources: list[PolicyResource], report: ReportViolation) -> None:
+def _check_deadlock(service: PolicyResource, targets_of: Callable[[PolicyResource], list[PolicyResource]],
+                    report: ReportViolation) -> None:
     if declared(service, "schedulingStrategy") == "DAEMON" or not uses_rolling_update(partial(declared, service)):
         return
     minimum, minimum_text = _percent(service, "deploymentMinimumHealthyPercent", DEFAULT_MINIMUM_HEALTHY_PERCENT)
     maximum, maximum_text = _percent(service, "deploymentMaximumPercent", DEFAULT_MAXIMUM_PERCENT)
-    for count, source in _counts(service, resources):
+    for count, source in _counts(service, targets_of):
         if deadlocks(count, minimum, maximum):
             keep, allowed = keeps_running(count, minimum), may_run(count, maximum)
             report(
@@ -117,8 +117,9 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
         args.not_applicable("no ECS service in the stack")
     for service in services:
         _check_launch(service, report)
+    targets_of = scaling_index(by_type(resources, SCALING_TARGET))
     for service in services:
-        _check_deadlock(service, resources, report)
+        _check_deadlock(service, targets_of, report)
 
 
 POLICY = stack_policy(

@@ -18,7 +18,7 @@ from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
 from guardrails._graph import by_type, declared
 from guardrails.base import as_int, stack_policy
-from guardrails.ecs._task import SCALING_TARGET, SERVICE, scales
+from guardrails.ecs._task import SCALING_TARGET, SERVICE, scaling_index
 
 _IGNORING_DESIRED_COUNT = {"desiredCount", '["desiredCount"]', "*"}
 
@@ -30,8 +30,8 @@ def ignores_desired_count(ignore_changes: Iterable[str] | None) -> bool:
 
 def check(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
-    targets = by_type(resources, SCALING_TARGET)
-    scaled = [(s, next((t for t in targets if scales(t, s)), None)) for s in by_type(resources, SERVICE)]
+    targets_of = scaling_index(by_type(resources, SCALING_TARGET))
+    scaled = [(s, next(iter(targets_of(s)), None)) for s in by_type(resources, SERVICE)]
     scaled = [(s, t) for s, t in scaled if t is not None]
     if not scaled:
         args.not_applicable("no Application Auto Scaling target scales an ECS service's desired count")

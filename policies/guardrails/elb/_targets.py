@@ -25,6 +25,7 @@ Followed through property dependencies (never ids alone, so it holds in a previe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,26 +84,35 @@ class Stack:
         self.resources = resources
         self.rules = Rules(resources)
         self.groups = self.rules.groups
+        self._of_types: dict[tuple[str, ...], list[PolicyResource]] = {}
+
+    def of(self, *types: str) -> list[PolicyResource]:
+        """The stack's resources of ``types`` (the same list each time: indexes built on it are reused)."""
+        if types not in self._of_types:
+            self._of_types[types] = by_type(self.resources, *types)
+        return self._of_types[types]
 
     def refs(self, resource: PolicyResource, prop: str, *types: str) -> list[PolicyResource]:
         """Resources of ``types`` that ``resource.prop`` refers to."""
-        return related(resource, prop, by_type(self.resources, *types))
+        return related(resource, prop, self.of(*types))
 
     def listeners(self, alb: PolicyResource) -> list[PolicyResource]:
         return [
-            listener for listener in by_type(self.resources, *LISTENERS)
+            listener for listener in self.of(*LISTENERS)
             if alb.urn in {lb.urn for lb in self.refs(listener, "loadBalancerArn", *LOAD_BALANCERS)}
         ]
 
     def target_groups(self, alb: PolicyResource) -> list[PolicyResource]:
         """The target groups the ALB forwards to: in its listeners' default actions and their rules' actions."""
-        rules = by_type(self.resources, *LISTENER_RULES)
+        rules_of_listener: dict[str, list[PolicyResource]] = defaultdict(list)
+        for rule in self.of(*LISTENER_RULES):
+            for listener in {x.urn for x in self.refs(rule, "listenerArn", *LISTENERS)}:
+                rules_of_listener[listener].append(rule)
         found = []
         for listener in self.listeners(alb):
             found += self.refs(listener, "defaultActions", *TARGET_GROUPS)
-            for rule in rules:
-                if listener.urn in {x.urn for x in self.refs(rule, "listenerArn", *LISTENERS)}:
-                    found += self.refs(rule, "actions", *TARGET_GROUPS)
+            for rule in rules_of_listener.get(listener.urn, []):
+                found += self.refs(rule, "actions", *TARGET_GROUPS)
         return of_type(found, *TARGET_GROUPS)
 
     def alb_groups(self, alb: PolicyResource) -> list[PolicyResource]:
@@ -123,7 +133,7 @@ class Stack:
             entry = known(entries, index)
             if isinstance(entry, Mapping) and isinstance(known(entry, "capacityProvider"), str):
                 wanted.add(entry["capacityProvider"])
-        return [p for p in by_type(self.resources, CAPACITY_PROVIDER) if known(p.props, "name") in wanted]
+        return [p for p in self.of(CAPACITY_PROVIDER) if known(p.props, "name") in wanted]
 
 
 def _network_mode(service: PolicyResource, definitions: list[PolicyResource]) -> str:
@@ -157,7 +167,7 @@ def _capacity_providers(stack: Stack, service: PolicyResource) -> list[PolicyRes
     if providers or is_set(service, "launchType"):
         return providers
     clusters = {c.urn for c in deps(service, "cluster")}
-    for association in by_type(stack.resources, CLUSTER_CAPACITY_PROVIDERS):
+    for association in stack.of(CLUSTER_CAPACITY_PROVIDERS):
         if clusters & {c.urn for c in deps(association, "clusterName")}:
             providers += stack.capacity_providers(association, "defaultCapacityProviderStrategies")
     return of_type(providers, CAPACITY_PROVIDER)

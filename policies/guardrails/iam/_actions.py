@@ -63,6 +63,28 @@ def _index() -> dict[str, dict[str, Action]]:
     return index
 
 
+def warm() -> None:
+    """Build the index now (a pack that starts warm answers its first question at full speed), and hand the memory
+    its parsing used back to the system where the C library can (glibc), so a warmed process stays small. A process
+    that has the index already (forked from a warmed one) has nothing to do."""
+    if _index.cache_info().currsize:
+        return
+    _index()
+    _release_free_memory()
+
+
+def _release_free_memory() -> None:
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter is linked with, when it is glibc
+    except (OSError, AttributeError, TypeError):
+        return
+    trim(0)
+
+
 def is_pattern(action: str) -> bool:
     """Whether an Action element value contains an IAM wildcard (``*`` or ``?``)."""
     return "*" in action or "?" in action

@@ -23,7 +23,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import by_type, declared, depends_on, known
+from guardrails._graph import by_type, declared, depends_on, known, related_index
 from guardrails.base import as_list, plain
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -98,10 +98,21 @@ class Buckets:
         self.buckets = by_type(self.resources, *BUCKETS)
         types = PUBLIC_ACCESS_BLOCK + POLICY + OWNERSHIP + ACL + LOGGING + LIFECYCLE
         self._companions: dict[str, list[PolicyResource]] = {}
+        # refers(companion, "bucket", bucket) for every pair, answered from indexes of the buckets
+        named = related_index(self.buckets)
+        by_name: dict[str, list[int]] = {}
+        position = {id(b): i for i, b in enumerate(self.buckets)}
+        for i, bucket in enumerate(self.buckets):
+            name = known(bucket.props, "bucket")
+            if isinstance(name, str) and name:
+                by_name.setdefault(name, []).append(i)
         for companion in by_type(self.resources, *types):
-            for bucket in self.buckets:
-                if refers(companion, "bucket", bucket):
-                    self._companions.setdefault(bucket.urn, []).append(companion)
+            hits = {position[id(b)] for b in named(companion, "bucket")}
+            value = known(companion.props, "bucket")
+            if isinstance(value, str):
+                hits.update(by_name.get(value, ()))
+            for i in sorted(hits):
+                self._companions.setdefault(self.buckets[i].urn, []).append(companion)
 
     def of(self, bucket: PolicyResource, types: tuple[str, ...]) -> list[PolicyResource]:
         """The configuration resources of ``types`` that apply to ``bucket``."""

@@ -14,11 +14,11 @@ reports S3.9 for them: suppress those findings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, deps, known
+from guardrails._graph import by_type, declared, deps, known, referrers
 from guardrails.base import stack_policy
 from guardrails.s3._bucket import LOGGING, Buckets, refers
 
@@ -37,26 +37,88 @@ def _block_names(holder: PolicyResource, prop: str, key: str, bucket: PolicyReso
     return isinstance(value, str) and value in names
 
 
+def _block_index(holders: list[PolicyResource], prop: str, key: str) -> Callable[[PolicyResource], list[int]]:
+    """``lambda bucket: [i for i, h in enumerate(holders) if _block_names(h, prop, key, bucket)]`` from an index."""
+    by_urn: dict[str, list[int]] = {}
+    by_value: dict[str, list[int]] = {}
+    for i, holder in enumerate(holders):
+        for d in deps(holder, prop):
+            by_urn.setdefault(d.urn, []).append(i)
+        block = known(holder.props, prop)
+        value = known(block, key) if isinstance(block, Mapping) else None
+        if isinstance(value, str):
+            by_value.setdefault(value, []).append(i)
+
+    def query(bucket: PolicyResource) -> list[int]:
+        hits = set(by_urn.get(bucket.urn, ()))
+        for name in {known(bucket.props, "bucket"), known(bucket.props, "id")} - {None}:
+            if isinstance(name, str):
+                hits.update(by_value.get(name, ()))
+        return sorted(hits)
+
+    return query
+
+
+def _refers_index(holders: list[PolicyResource], prop: str) -> Callable[[PolicyResource], list[int]]:
+    """``lambda bucket: [i for i, h in enumerate(holders) if refers(h, prop, bucket)]`` from an index."""
+    by_reference = referrers(holders, prop)
+    by_name: dict[str, list[int]] = {}
+    for i, holder in enumerate(holders):
+        value = known(holder.props, prop)
+        if isinstance(value, str) and value:
+            by_name.setdefault(value, []).append(i)
+
+    def query(bucket: PolicyResource) -> list[int]:
+        hits = set(by_reference(bucket))
+        name = known(bucket.props, "bucket")
+        if isinstance(name, str) and name:
+            hits.update(by_name.get(name, ()))
+        return sorted(hits)
+
+    return query
+
+
+class Destinations:
+    """What each bucket of a stack receives logs from, related through indexes built once."""
+
+    def __init__(self, buckets: Buckets) -> None:
+        resources = buckets.resources
+        self.buckets = buckets.buckets
+        self.loggings = by_type(resources, *LOGGING)
+        self.balancers = by_type(resources, *LOAD_BALANCERS)
+        self.flow_logs = by_type(resources, FLOW_LOG)
+        self.trails = by_type(resources, TRAIL)
+        self._logging = _refers_index(self.loggings, "targetBucket")
+        self._inline = _block_index(self.buckets, "logging", "targetBucket")
+        self._balancer = {prop: _block_index(self.balancers, prop, "bucket")
+                          for prop in ("accessLogs", "connectionLogs")}
+        self._flow_log = _refers_index(self.flow_logs, "logDestination")
+        self._trail = _refers_index(self.trails, "s3BucketName")
+
+    def of(self, bucket: PolicyResource) -> str | None:
+        """What the bucket receives logs from, or None when it is not a log destination."""
+        for i in self._logging(bucket):
+            logging = self.loggings[i]
+            if not refers(logging, "bucket", bucket):
+                return f"server access logs (bucket logging '{logging.name}')"
+        for i in self._inline(bucket):
+            other = self.buckets[i]
+            if other.urn != bucket.urn:
+                return f"server access logs of bucket '{other.name}'"
+        hits = [(i, prop) for prop, index in self._balancer.items() for i in index(bucket)]
+        if hits:
+            i, prop = min(hits, key=lambda hit: (hit[0], hit[1] != "accessLogs"))
+            return f"the {prop} of load balancer '{self.balancers[i].name}'"
+        for i in self._flow_log(bucket):
+            return f"flow log '{self.flow_logs[i].name}'"
+        for i in self._trail(bucket):
+            return f"CloudTrail trail '{self.trails[i].name}'"
+        return None
+
+
 def log_destination(bucket: PolicyResource, buckets: Buckets) -> str | None:
     """What the bucket receives logs from, or None when it is not a log destination."""
-    resources = buckets.resources
-    for logging in by_type(resources, *LOGGING):
-        if refers(logging, "targetBucket", bucket) and not refers(logging, "bucket", bucket):
-            return f"server access logs (bucket logging '{logging.name}')"
-    for other in buckets.buckets:
-        if other.urn != bucket.urn and _block_names(other, "logging", "targetBucket", bucket):
-            return f"server access logs of bucket '{other.name}'"
-    for lb in by_type(resources, *LOAD_BALANCERS):
-        for prop in ("accessLogs", "connectionLogs"):
-            if _block_names(lb, prop, "bucket", bucket):
-                return f"the {prop} of load balancer '{lb.name}'"
-    for flow_log in by_type(resources, FLOW_LOG):
-        if refers(flow_log, "logDestination", bucket):
-            return f"flow log '{flow_log.name}'"
-    for trail in by_type(resources, TRAIL):
-        if refers(trail, "s3BucketName", bucket):
-            return f"CloudTrail trail '{trail.name}'"
-    return None
+    return Destinations(buckets).of(bucket)
 
 
 def _targets(buckets: Buckets, bucket: PolicyResource) -> list[tuple[str, PolicyResource]]:
@@ -75,8 +137,9 @@ def _into_itself(label: str, holder: PolicyResource, bucket: PolicyResource) -> 
 
 def check(args: StackValidationArgs, report: ReportViolation) -> None:
     buckets = Buckets(args.resources)
+    destinations = Destinations(buckets)
     for bucket in buckets.buckets:
-        if log_destination(bucket, buckets):
+        if destinations.of(bucket):
             continue
         targets = _targets(buckets, bucket)
         if not targets:
