@@ -37,10 +37,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import environment  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+import benchmark_requests  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+import environment  # noqa: E402
 import measure  # noqa: E402
 
-from preflight import analyzer, invented, stackconfig  # noqa: E402
+from preflight import analyzer, stackconfig  # noqa: E402
 
 PYTHON = sys.executable
 PROGRAM_ALONE = """
@@ -86,11 +87,13 @@ def best_of(repeat: int, make) -> measure.Run:
 
 def analysis_rate(recording: dict, passes: int = 3) -> tuple[int, float]:
     """(resources, resources/s of the best warm pass): Analyze for all, then AnalyzeStack, against one pack."""
-    shown = invented.conceal_recording(recording)
-    resources = analyzer.engine_view(shown)
-    index = {r.urn: r for r in resources}
-    requests = [analyzer.analyze_request(r, index) for r in resources]
-    stack_request = analyzer.analyze_stack_request(resources, index)
+    measured, _ = _analysis(recording, passes)
+    return measured
+
+
+def _analysis(recording: dict, passes: int, noop: bool = False) -> tuple[tuple[int, float], float]:
+    """((resources, resources/s over gRPC), no-op calls/s over the same channel when ``noop``, else 0)."""
+    requests, stack_request = benchmark_requests.of(recording)
     policy_config, source, _ = analyzer.stack_policy_config(REPO / "policies", recording["stack"])
     pack = analyzer.PolicyPackProcess(REPO / "policies", project=recording["project"], stack=recording["stack"],
                                       config=recording.get("config") or {}, dry_run=bool(recording.get("preview")),
@@ -106,9 +109,52 @@ def analysis_rate(recording: dict, passes: int = 3) -> tuple[int, float]:
                 list(pool.map(lambda req: pack.call("Analyze", req, req.urn), requests))
                 pack.call("AnalyzeStack", stack_request, "stack")
                 times.append(time.perf_counter() - t)
+        floor = 0.0
+        if noop:  # the channel's own cost: a call the pack answers without work, as many times, as many threads
+            from google.protobuf import empty_pb2
+
+            with ThreadPoolExecutor(4) as pool:
+                for _ in range(passes):
+                    t = time.perf_counter()
+                    list(pool.map(lambda _: pack.stub.GetPluginInfo(empty_pb2.Empty(), timeout=60), requests))
+                    floor = max(floor, len(requests) / (time.perf_counter() - t))
     finally:
         pack.close()
-    return len(requests), len(requests) / min(times[1:] or times)
+    return (len(requests), len(requests) / min(times[1:] or times)), floor
+
+
+IN_PROCESS = """
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+from guardrails.registry import all_policies
+from guardrails.serving import install, warm
+from pulumi_policy import EnforcementLevel
+from pulumi_policy import policy as sdk
+import benchmark_requests
+install()
+warm()
+requests, stack_request = benchmark_requests.load(sys.argv[1])
+servicer = sdk._PolicyAnalyzerServicer("bench", "1.0.0", all_policies(), EnforcementLevel.MANDATORY)
+best = None
+for _ in range(4):
+    t = time.perf_counter()
+    for request in requests:
+        servicer.Analyze(request, None)
+    servicer.AnalyzeStack(stack_request, None)
+    took = time.perf_counter() - t
+    best = took if best is None else min(best, took)
+print(len(requests) / best)
+"""
+
+
+def in_process_rate(recording_file: Path) -> float:
+    """Resources/s of the pack's own work: its servicer called directly in one process (no gRPC), best warm pass."""
+    proc = subprocess.run([PYTHON, "-c", IN_PROCESS, str(recording_file), str(REPO / "policies")], cwd=REPO,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "benchmarks")])})
+    if proc.returncode != 0:
+        raise SystemExit(f"in-process analysis failed:\n{proc.stderr[-2000:]}")
+    return float(proc.stdout.strip())
 
 
 # ---- 4. CDK ----------------------------------------------------------------------------------------------------------
@@ -298,8 +344,10 @@ def main() -> int:
         say("2. analysis (Analyze for every resource + AnalyzeStack) once warm (goal: at least 1,000 resources/s)")
         for stack in stacks:
             recording = json.loads((work / "rec" / f"{stack}.json").read_text())
-            n, rate = analysis_rate(recording)
-            say(f"   {stack:<8} {n:>6} resources  {rate:>7.0f} resources/s")
+            (n, rate), floor = _analysis(recording, 3, noop=True)
+            own = in_process_rate(work / "rec" / f"{stack}.json")
+            say(f"   {stack:<8} {n:>6} resources  {rate:>7.0f} resources/s over gRPC; the pack's own work "
+                f"(in process) {own:.0f}/s; a no-op gRPC call {floor:.0f}/s")
 
         # 3 and 4: growth, and CDK
         say()
@@ -339,8 +387,11 @@ def main() -> int:
             for n in [s for s in sizes if s <= 64]:
                 synth = best_of(repeat, lambda n=n: cdk(n, work))
                 mine = growth[n][1]
+                floor = best_of(repeat, lambda n=n: program_alone(work / "envs" / f"env-{n}", environment.STACK,
+                                                                  work))
                 say(f"   {n:>4} services: preflight {mine.wall:.2f} s, CDK + cdk-nag {synth.wall:.2f} s: "
-                    f"ratio {mine.wall / synth.wall:.2f}x")
+                    f"ratio {mine.wall / synth.wall:.2f}x; the program alone under the mock engine "
+                    f"{floor.wall:.2f} s ({floor.wall / synth.wall:.2f}x CDK)")
 
         # 5: watch
         say()
