@@ -52,11 +52,9 @@ def related_index(candidates: Iterable[PolicyResource]) -> Callable[[PolicyResou
     """``lambda resource, prop: [c for c in candidates if depends_on(resource, prop, c)]``, answered from an index
     of the candidates by URN, id and ARN instead of a pass over all of them (same result, same order)."""
     ordered = list(candidates)
-    position: dict[int, int] = {}
     by_urn: dict[str, list[int]] = {}
     by_identity: dict[str, list[int]] = {}
     for i, c in enumerate(ordered):
-        position[id(c)] = i
         by_urn.setdefault(c.urn, []).append(i)
         for value in _identities(c):
             by_identity.setdefault(value, []).append(i)
@@ -108,6 +106,23 @@ def indexed(candidates: list[PolicyResource]) -> Callable[[PolicyResource, str],
     _INDEXES.insert(0, (candidates, len(candidates), index))
     del _INDEXES[8:]
     return index
+
+
+_REFERRERS: list[tuple[list[PolicyResource], int, str, Callable[[PolicyResource], list[int]]]] = []
+
+
+def referring(target: PolicyResource, prop: str, holders: list[PolicyResource]) -> list[PolicyResource]:
+    """The ``holders`` whose ``prop`` refers to ``target`` (``depends_on(holder, prop, target)``), in their order;
+    answered from an index built once per list and property when the list is long."""
+    if len(holders) <= _SHORT:
+        return [h for h in holders if depends_on(h, prop, target)]
+    found = next((index for listed, length, listed_prop, index in _REFERRERS
+                  if listed is holders and length == len(holders) and listed_prop == prop), None)
+    if found is None:
+        found = referrers(holders, prop)
+        _REFERRERS.insert(0, (holders, len(holders), prop, found))
+        del _REFERRERS[8:]
+    return [holders[i] for i in found(target)]
 
 
 _CACHE = "_guardrails_graph_cache"

@@ -1,7 +1,9 @@
 """The stack-graph helpers shared by stack policies."""
 
+import random
+
 import pytest
-from guardrails._graph import by_type, declared, depends_on, deps, known
+from guardrails._graph import by_type, declared, depends_on, deps, known, referring, related
 from pulumi_policy.proxy import UnknownValueError
 
 from tests.policies.harness import UNKNOWN, Res, check_stack
@@ -98,3 +100,39 @@ def test_refers_to_by_known_arn_and_never_by_an_empty_id():
     assert refers_to(r["lt"], "networkInterfaces", r["a"])
     assert not refers_to(r["lt"], "networkInterfaces", r["b"])
     assert not depends_on(r["lt"], "networkInterfaces", r["b"])
+
+
+def _web(seed: int) -> tuple[list, list]:
+    """40 security groups (some with an unknown id) and 60 rules naming 0-3 of them: by dependency, by the group's
+    id or ARN in a string or a list, or not at all."""
+    rng = random.Random(seed)
+    groups = [Res(SG, f"g{i}", {"id": UNKNOWN if i % 7 == 0 else f"sg-{i:04x}", "arn": f"arn:aws:ec2:::sg/g{i}"})
+              for i in range(40)]
+    rules = []
+    for j in range(60):
+        named = rng.sample(range(40), rng.randint(0, 3))
+        by_dependency = [f"g{i}" for i in named if rng.random() < 0.5]
+        by_value = [f"sg-{i:04x}" if rng.random() < 0.5 else f"arn:aws:ec2:::sg/g{i}" for i in named
+                    if f"g{i}" not in by_dependency]
+        value = by_value[0] if len(by_value) == 1 and rng.random() < 0.5 else by_value
+        rules.append(Res(RULE, f"r{j}", {"securityGroupId": value or UNKNOWN},
+                         deps={"securityGroupId": by_dependency} if by_dependency else {}))
+    return groups, rules
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_indexed_lookups_answer_as_a_scan_of_every_candidate_does(seed):
+    groups, rules = _web(seed)
+    r = stack(*groups, *rules)
+    all_groups = by_type(r.values(), SG)
+    all_rules = by_type(r.values(), RULE)
+    assert len(all_groups) > 8 and len(all_rules) > 8  # long enough to be indexed
+    found = 0
+    for rule in all_rules:
+        scanned = [g for g in all_groups if depends_on(rule, "securityGroupId", g)]
+        assert related(rule, "securityGroupId", all_groups) == scanned
+        found += len(scanned)
+    for group in all_groups:
+        scanned = [x for x in all_rules if depends_on(x, "securityGroupId", group)]
+        assert referring(group, "securityGroupId", all_rules) == scanned
+    assert found > 0

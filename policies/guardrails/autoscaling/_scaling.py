@@ -15,7 +15,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import by_type, depends_on, deps, known
+from guardrails._graph import by_type, deps, known, referring
 from guardrails.base import as_list
 
 TARGET = "aws:appautoscaling/target:Target"
@@ -90,9 +90,9 @@ def cooldown(policy: PolicyResource) -> int:
     return DEFAULT_COOLDOWN if value is None else int(float(value))
 
 
-def alarms_of(policy: PolicyResource, alarms: Sequence[PolicyResource]) -> list[PolicyResource]:
+def alarms_of(policy: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
     """The alarms whose ``alarmActions`` invoke ``policy``."""
-    return [a for a in alarms if depends_on(a, "alarmActions", policy)]
+    return referring(policy, "alarmActions", alarms)
 
 
 def target_of(policy: PolicyResource, targets: Sequence[PolicyResource]) -> PolicyResource | None:
