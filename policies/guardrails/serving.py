@@ -140,8 +140,6 @@ def _analyze(self: Any, request: Any, _context: Any) -> Any:
     from pulumi_policy import policy as sdk
 
     private = "_PolicyAnalyzerServicer__"
-    pack_name = getattr(self, private + "policy_pack_name")
-    pack_version = getattr(self, private + "policy_pack_version")
     self._configure_runtime_settings()
     response = sdk.proto.AnalyzeResponse()
     resource: tuple[Any, Any, Any] | None = None
@@ -164,23 +162,31 @@ def _analyze(self: Any, request: Any, _context: Any) -> Any:
         props, opts, provider = resource
         args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider,
                                           self._get_policy_config(policy.name), getattr(self, private + "stack_tags"))
-        try:
-            result = policy.validate(args, report_violation)
-            if sdk.isawaitable(result):
-                loop = sdk.asyncio.new_event_loop()
-                task = sdk.asyncio.Task(result, loop=loop)
-                loop.run_until_complete(task)
-                loop.close()
-        except sdk.UnknownValueError as e:
-            response.diagnostics.append(_not_evaluated(self, sdk, policy, pack_name, pack_version, e))
-        except sdk._NotApplicableError as e:
-            response.not_applicable.append(sdk.proto.PolicyNotApplicable(policy_name=policy.name,
-                                                                         reason=e.reason or ""))
+        _validate(self, sdk, policy, args, report_violation, response)
     return response
 
 
-def _not_evaluated(self: Any, sdk: Any, policy: Any, pack_name: str, pack_version: str, e: Any) -> Any:
+def _validate(self: Any, sdk: Any, policy: Any, args: Any, report_violation: Any, response: Any) -> None:
+    """Run one policy as the SDK does: awaited when it returns an awaitable; an unknown value read is the SDK's
+    not-evaluated diagnostic, a not-applicable marker its not-applicable entry."""
+    try:
+        result = policy.validate(args, report_violation)
+        if sdk.isawaitable(result):
+            loop = sdk.asyncio.new_event_loop()
+            task = sdk.asyncio.Task(result, loop=loop)
+            loop.run_until_complete(task)
+            loop.close()
+    except sdk.UnknownValueError as e:
+        response.diagnostics.append(_not_evaluated(self, sdk, policy, e))
+    except sdk._NotApplicableError as e:
+        response.not_applicable.append(sdk.proto.PolicyNotApplicable(policy_name=policy.name, reason=e.reason or ""))
+
+
+def _not_evaluated(self: Any, sdk: Any, policy: Any, e: Any) -> Any:
     """The SDK's diagnostic for a policy that read an unknown value."""
+    private = "_PolicyAnalyzerServicer__"
+    pack_name = getattr(self, private + "policy_pack_name")
+    pack_version = getattr(self, private + "policy_pack_version")
     return sdk.proto.AnalyzeDiagnostic(
         policyName=policy.name,
         policyPackName=pack_name,
@@ -198,8 +204,6 @@ def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     from pulumi_policy import policy as sdk
 
     private = "_PolicyAnalyzerServicer__"
-    pack_name = getattr(self, private + "policy_pack_name")
-    pack_version = getattr(self, private + "policy_pack_version")
     self._configure_runtime_settings()
     response = sdk.proto.AnalyzeResponse()
     resources: list[Any] | None = None
@@ -215,18 +219,7 @@ def _analyze_stack(self: Any, request: Any, _context: Any) -> Any:
             resources = _stack_resources(self, request)
         args = sdk.StackValidationArgs(list(resources), self._get_policy_config(policy.name),
                                        getattr(self, private + "stack_tags"))
-        try:
-            result = policy.validate(args, report_violation)
-            if sdk.isawaitable(result):
-                loop = sdk.asyncio.new_event_loop()
-                task = sdk.asyncio.Task(result, loop=loop)
-                loop.run_until_complete(task)
-                loop.close()
-        except sdk.UnknownValueError as e:
-            response.diagnostics.append(_not_evaluated(self, sdk, policy, pack_name, pack_version, e))
-        except sdk._NotApplicableError as e:
-            response.not_applicable.append(sdk.proto.PolicyNotApplicable(policy_name=policy.name,
-                                                                         reason=e.reason or ""))
+        _validate(self, sdk, policy, args, report_violation, response)
     return response
 
 

@@ -122,14 +122,12 @@ def test_watch_rechecks_on_save_and_stops_on_ctrl_c(tmp_path):
             proc.wait()
 
 
-def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_importers_again(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "__main__.py").write_text("import user\n")
-    (project / "helper.py").write_text("VALUE = 'old'\n")
-    (project / "user.py").write_text("from helper import VALUE\nSEEN = VALUE\n")
-    (project / "other.py").write_text("NAME = 'other'\n")
-    (project / "probe.py").write_text("import sys\nwarm = 'user' in sys.modules\nimport user\nprint(user.SEEN, warm)\n")
+def _edit_between_forks(project, files: dict[str, str], changed: str, new: str) -> tuple[str, str]:
+    """What ``probe.py`` prints in a recorder forked from a warm zygote of ``project`` (made of ``files``), before
+    and after ``changed`` gets the text ``new`` (with a later modification time)."""
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     zygotes = zygote_client.Zygote.start(sys.executable, env=env, cwd=project, program=project)
 
@@ -140,37 +138,34 @@ def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_imp
         return out
 
     try:
-        assert probe() == "old True"  # imported by the zygote
-        (project / "helper.py").write_text("VALUE = 'new'\n")
-        os.utime(project / "helper.py", ns=(time.time_ns(), time.time_ns() + 10**9))
-        assert probe() == "new False"  # user imported the old VALUE: it is imported again too
+        before = probe()
+        (project / changed).write_text(new)
+        os.utime(project / changed, ns=(time.time_ns(), time.time_ns() + 10**9))
+        return before, probe()
     finally:
         for z in zygotes.values():
             z.close()
+
+
+def test_a_recorder_forked_after_a_change_imports_the_changed_module_and_its_importers_again(tmp_path):
+    before, after = _edit_between_forks(tmp_path, {
+        "__main__.py": "import user\n",
+        "helper.py": "VALUE = 'old'\n",
+        "user.py": "from helper import VALUE\nSEEN = VALUE\n",
+        "other.py": "NAME = 'other'\n",
+        "probe.py": "import sys\nwarm = 'user' in sys.modules\nimport user\nprint(user.SEEN, warm)\n",
+    }, "helper.py", "VALUE = 'new'\n")
+    assert before == "old True"  # imported by the zygote
+    assert after == "new False"  # user imported the old VALUE: it is imported again too
 
 
 def test_a_changed_module_of_a_package_is_imported_again_through_from_package_import(tmp_path):
-    project = tmp_path / "project"
-    (project / "pkg").mkdir(parents=True)
-    (project / "__main__.py").write_text("from pkg import user\n")
-    (project / "pkg" / "__init__.py").write_text("")
-    (project / "pkg" / "helper.py").write_text("VALUE = 'old'\n")
-    (project / "pkg" / "user.py").write_text("from pkg import helper\nSEEN = helper.VALUE\n")
-    (project / "probe.py").write_text("from pkg import user\nprint(user.SEEN)\n")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    zygotes = zygote_client.Zygote.start(sys.executable, env=env, cwd=project, program=project)
-
-    def probe() -> str:
-        child = zygotes["program"].fork("probe", argv=["-m"], cwd=project, env=env, path=[str(project)])
-        out = child.stdout.read().decode().strip()
-        assert child.wait(120) == 0, child.stderr.read().decode()
-        return out
-
-    try:
-        assert probe() == "old"
-        (project / "pkg" / "helper.py").write_text("VALUE = 'new'\n")
-        os.utime(project / "pkg" / "helper.py", ns=(time.time_ns(), time.time_ns() + 10**9))
-        assert probe() == "new"  # not the old pkg.user the package still named
-    finally:
-        for z in zygotes.values():
-            z.close()
+    before, after = _edit_between_forks(tmp_path, {
+        "__main__.py": "from pkg import user\n",
+        "pkg/__init__.py": "",
+        "pkg/helper.py": "VALUE = 'old'\n",
+        "pkg/user.py": "from pkg import helper\nSEEN = helper.VALUE\n",
+        "probe.py": "from pkg import user\nprint(user.SEEN)\n",
+    }, "pkg/helper.py", "VALUE = 'new'\n")
+    assert before == "old"
+    assert after == "new"  # not the old pkg.user the package still named
