@@ -5,24 +5,31 @@ the program nor the pack):
 
 .. code-block:: yaml
 
-    services:                   # optional: where per-service settings live
-      key: services             #   the config key holding the list of services (project namespace unless given)
-      name: name                #   the field of an entry that names the service
+    lists:                          # optional: config keys holding lists of named entries (services, file systems)
+      services:
+        key: services               #   the config key (project namespace unless given)
+        name: name                  #   the field of an entry that names it (default: name)
+        components: [platform:ecs:FargateService, platform:ecs:Ec2Service]   # optional: what an entry builds
     policies:
-      alb-access-logs:          # a policy name
-        key: albAccessLogs      #   the config key that controls it (project namespace unless given) ...
-        value: true             #   ... and the value that fixes it: "set container-platform:albAccessLogs: true"
+      alb-access-logs:              # a policy name
+        key: albAccessLogs          #   the config key that controls it (project namespace unless given) ...
+        value: true                 #   ... and the value that fixes it: "set container-platform:albAccessLogs: true"
       ecs-read-only-root-filesystem:
-        serviceKey: readOnlyRootFilesystem   # a field of the service's entry ...
+        list: services              # a field of the entry of a list ...
+        itemKey: readOnlyRootFilesystem
         value: true
       ecs-deployment-config-valid:
-        serviceKey: maxPercent
+        list: services
+        itemKey: maxPercent
         change: raise it above minHealthyPercent   # ... or what to change, when no one value fixes it
+      ecs-no-secrets-in-environment:  # several lists: the first whose entry holds the resource gives the hint
+        - {list: services, itemKey: environment, change: move the credential to secrets}
+        - {list: workers, itemKey: environment, change: move the credential to secrets}
 
-A ``serviceKey`` hint names the service whose component is the nearest ancestor of the resource in violation (the
-resource itself included): the first component up the parent chain whose name is the name of an entry of the
-services list. Where no service is found (a stack-wide finding, a resource outside every service) the finding gets
-no hint; a project without the file gets none at all.
+A list hint names the entry whose component is the nearest ancestor of the resource in violation (the resource
+itself included): the first component up the parent chain that has the name of an entry of the list (and, when the
+list names ``components``, one of those types). Where no entry is found (a stack-wide finding, a resource outside
+every entry) the finding gets no hint; a project without the file gets none at all.
 """
 
 from __future__ import annotations
@@ -45,17 +52,24 @@ class HintsError(Exception):
 
 @dataclass(frozen=True)
 class Hint:
-    key: str = ""  # a config key, or "" for a per-service hint
-    service_key: str = ""  # a field of a services entry
+    key: str = ""  # a config key, or "" for a hint on a list's entry
+    list: str = ""  # the list whose entry holds ``item_key``
+    item_key: str = ""
     value: Any = None
     change: str = ""
 
 
 @dataclass(frozen=True)
+class NamedList:
+    key: str  # the config key holding the list
+    name: str = "name"  # the field of an entry that names it
+    components: tuple[str, ...] = ()  # the component types an entry builds; empty: any component
+
+
+@dataclass(frozen=True)
 class Hints:
-    policies: dict[str, Hint]
-    services_key: str = ""
-    service_name: str = "name"
+    policies: dict[str, tuple[Hint, ...]]
+    lists: dict[str, NamedList]
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,35 @@ def _text(value: Any, where: str) -> str:
     return value
 
 
+def _named_list(spec: Any, where: str) -> NamedList:
+    if not isinstance(spec, dict) or "key" not in spec or set(spec) - {"key", "name", "components"}:
+        raise HintsError(f"{FILE}: {where} takes 'key', and optionally 'name' and 'components'")
+    components = spec.get("components") or []
+    if not isinstance(components, list):
+        raise HintsError(f"{FILE}: {where}.components must be a list of component types")
+    return NamedList(key=_text(spec["key"], f"{where}.key"), name=_text(spec.get("name", "name"), f"{where}.name"),
+                     components=tuple(_text(c, f"{where}.components") for c in components))
+
+
+def _hint(spec: Any, where: str, lists: dict[str, NamedList]) -> Hint:
+    if not isinstance(spec, dict) or set(spec) - {"key", "list", "itemKey", "value", "change"}:
+        raise HintsError(f"{FILE}: {where} takes 'key' or 'list' with 'itemKey', and 'value' or 'change'")
+    if ("key" in spec) == ("list" in spec):
+        raise HintsError(f"{FILE}: {where} needs exactly one of 'key' and 'list'")
+    if ("list" in spec) != ("itemKey" in spec):
+        raise HintsError(f"{FILE}: {where} needs 'list' and 'itemKey' together")
+    if ("value" in spec) == ("change" in spec):
+        raise HintsError(f"{FILE}: {where} needs exactly one of 'value' and 'change'")
+    if "list" in spec and spec["list"] not in lists:
+        raise HintsError(f"{FILE}: {where}.list names {spec['list']!r}, which is not under lists "
+                         f"({', '.join(sorted(lists)) or 'none'})")
+    return Hint(key=_text(spec["key"], f"{where}.key") if "key" in spec else "",
+                list=spec.get("list", ""),
+                item_key=_text(spec["itemKey"], f"{where}.itemKey") if "itemKey" in spec else "",
+                value=spec.get("value"),
+                change=_text(spec["change"], f"{where}.change") if "change" in spec else "")
+
+
 def load(project_dir: Path) -> Hints | None:
     """The project's hints, or None when it has no hints file."""
     path = Path(project_dir) / FILE
@@ -81,31 +124,19 @@ def load(project_dir: Path) -> Hints | None:
         raise HintsError(str(exc)) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("policies") or {}, dict):
         raise HintsError(f"{FILE}: expected a mapping with 'policies' (policy name → hint)")
-    unknown = sorted(set(raw) - {"services", "policies"})
+    unknown = sorted(set(raw) - {"lists", "policies"})
     if unknown:
-        raise HintsError(f"{FILE}: unknown section '{unknown[0]}' (use 'services' and 'policies')")
-    services = raw.get("services") or {}
-    if not isinstance(services, dict) or set(services) - {"key", "name"}:
-        raise HintsError(f"{FILE}: services takes 'key' and 'name'")
-    services_key = _text(services["key"], "services.key") if "key" in services else ""
+        raise HintsError(f"{FILE}: unknown section '{unknown[0]}' (use 'lists' and 'policies')")
+    if not isinstance(raw.get("lists") or {}, dict):
+        raise HintsError(f"{FILE}: lists must map a list's name to its key")
+    lists = {name: _named_list(spec, f"lists.{name}") for name, spec in (raw.get("lists") or {}).items()}
     policies = {}
     for name, spec in (raw.get("policies") or {}).items():
         where = f"policies.{name}"
-        if not isinstance(spec, dict) or set(spec) - {"key", "serviceKey", "value", "change"}:
-            raise HintsError(f"{FILE}: {where} takes 'key' or 'serviceKey', and 'value' or 'change'")
-        if ("key" in spec) == ("serviceKey" in spec):
-            raise HintsError(f"{FILE}: {where} needs exactly one of 'key' and 'serviceKey'")
-        if ("value" in spec) == ("change" in spec):
-            raise HintsError(f"{FILE}: {where} needs exactly one of 'value' and 'change'")
-        if "serviceKey" in spec and not services_key:
-            raise HintsError(f"{FILE}: {where} uses serviceKey, which needs services.key")
-        policies[name] = Hint(
-            key=_text(spec["key"], f"{where}.key") if "key" in spec else "",
-            service_key=_text(spec["serviceKey"], f"{where}.serviceKey") if "serviceKey" in spec else "",
-            value=spec.get("value"),
-            change=_text(spec["change"], f"{where}.change") if "change" in spec else "")
-    return Hints(policies=policies, services_key=services_key,
-                 service_name=_text(services.get("name", "name"), "services.name"))
+        specs = spec if isinstance(spec, list) and spec else [spec]
+        policies[name] = tuple(_hint(one, f"{where}[{i}]" if len(specs) > 1 else where, lists)
+                               for i, one in enumerate(specs))
+    return Hints(policies=policies, lists=lists)
 
 
 def _full(key: str, project: str) -> str:
@@ -117,24 +148,26 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else go_json(value)
 
 
-def _service_names(hints: Hints, recording: Mapping[str, Any]) -> set[str]:
-    text = (recording.get("config") or {}).get(_full(hints.services_key, recording["project"]))
+def _entry_names(named: NamedList, recording: Mapping[str, Any]) -> set[str]:
+    text = (recording.get("config") or {}).get(_full(named.key, recording["project"]))
     try:
         entries = json.loads(text) if isinstance(text, str) else []
     except json.JSONDecodeError:
         return set()
-    names = {e.get(hints.service_name) for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
+    names = {e.get(named.name) for e in entries if isinstance(e, dict)} if isinstance(entries, list) else set()
     return {n for n in names if isinstance(n, str) and n}
 
 
-def _service_of(urn: str, recording: Mapping[str, Any], names: set[str]) -> str | None:
-    """The name of the nearest component, up from ``urn``, that is one of the services."""
+def _entry_of(urn: str, recording: Mapping[str, Any], named: NamedList) -> str | None:
+    """The name of the nearest component, up from ``urn``, that is an entry of the list."""
+    names = _entry_names(named, recording)
     by_urn = {r["urn"]: r for r in recording.get("resources") or []}
     seen: set[str] = set()
     while urn in by_urn and urn not in seen:
         seen.add(urn)
         resource = by_urn[urn]
-        if not resource.get("custom") and resource.get("name") in names:
+        if (not resource.get("custom") and resource.get("name") in names
+                and (not named.components or resource.get("type") in named.components)):
             return resource["name"]
         urn = resource.get("parent") or ""
     return None
@@ -143,17 +176,19 @@ def _service_of(urn: str, recording: Mapping[str, Any], names: set[str]) -> str 
 def fix_for(hints: Hints | None, policy: str, urn: str, recording: Mapping[str, Any],
             stack_file: str) -> Fix | None:
     """The stack-file change that addresses ``policy``'s finding on ``urn`` ("" for stack-wide), if the project
-    says which key controls it."""
-    hint = hints.policies.get(policy) if hints else None
-    if hint is None:
-        return None
+    says which key controls it: the first of the policy's hints that applies."""
+    for hint in hints.policies.get(policy, ()) if hints else ():
+        stack_key = _stack_key(hint, hints, urn, recording)
+        if stack_key is not None:
+            action = f"set {stack_key}: {_shown(hint.value)}" if not hint.change else f"{stack_key}: {hint.change}"
+            return Fix(stack_key=stack_key, text=f"{stack_file}: {action}")
+    return None
+
+
+def _stack_key(hint: Hint, hints: Hints, urn: str, recording: Mapping[str, Any]) -> str | None:
     project = recording["project"]
     if hint.key:
-        stack_key = _full(hint.key, project)
-    else:
-        service = _service_of(urn, recording, _service_names(hints, recording)) if urn else None
-        if service is None:
-            return None
-        stack_key = f"{_full(hints.services_key, project)}[{service}].{hint.service_key}"
-    action = f"set {stack_key}: {_shown(hint.value)}" if not hint.change else f"{stack_key}: {hint.change}"
-    return Fix(stack_key=stack_key, text=f"{stack_file}: {action}")
+        return _full(hint.key, project)
+    named = hints.lists[hint.list]
+    entry = _entry_of(urn, recording, named) if urn else None
+    return None if entry is None else f"{_full(named.key, project)}[{entry}].{hint.item_key}"

@@ -51,7 +51,7 @@ def mixed():
         diagnostic("unsure", LB, not_evaluated=True, message="string value at .x can't be known during preview"),
         diagnostic("half-sure", LB), diagnostic("half-sure", RULE, not_evaluated=True, message="unknown .y"),
     ]
-    loaded = hints.Hints(policies={"alb-access-logs": hints.Hint(key="albAccessLogs", value=True)})
+    loaded = hints.Hints(policies={"alb-access-logs": (hints.Hint(key="albAccessLogs", value=True),)}, lists={})
     return result(diagnostics, POLICIES, not_applicable=[("nothing-here", "", "no load balancer")], preview=True,
                   hints_=loaded, secretKeys=["aws:secretKey"], uncheckedKeys=["proj:n"],
                   configWarnings=["Pulumi.dev.yaml: no value for configuration key proj:e"],
