@@ -16,7 +16,7 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, depends_on
+from guardrails._graph import by_type, referring
 from guardrails.base import plain, stack_policy
 from guardrails.ecr._repository import LIFECYCLE_POLICY, REPOSITORY
 
@@ -46,7 +46,7 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
     policies = by_type(resources, LIFECYCLE_POLICY)
     for repository in by_type(resources, REPOSITORY):
-        own = [p for p in policies if depends_on(p, "repository", repository)]
+        own = referring(repository, "repository", policies)
         if not own:
             report(f"ECR repository '{repository.name}' has no lifecycle policy, so it keeps every image it was ever "
                    "given; add an aws.ecr.LifecyclePolicy with repository set to this repository.", repository.urn)

@@ -14,7 +14,7 @@ from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValida
 
 from guardrails._graph import by_type, depends_on, deps, known
 from guardrails._sg import DEFAULT_SECURITY_GROUP as DEFAULT_SG
-from guardrails._sg import Rules
+from guardrails._sg import Permission, Rules
 from guardrails.base import stack_policy
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -42,9 +42,12 @@ def check(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"VPC '{vpc.name}' has no aws.ec2.DefaultSecurityGroup, so its default security group keeps "
                    "AWS's allow-all rules; every VPC must adopt its default group with no rules.", vpc.urn)
     rules = Rules(resources)
+    allowed_by: dict[str, list[Permission]] = {}
+    for permission in rules.standalone:
+        allowed_by.setdefault(permission.resource.urn, []).append(permission)
     for rule in rules.rule_resources:
         group = _default_group_of(rule, vpcs, adopters)
-        allows = [p for p in rules.standalone if p.resource.urn == rule.urn]
+        allows = allowed_by.get(rule.urn, [])
         if group and allows:
             what = ", ".join(dict.fromkeys(f"{p.describe()} {p.direction}" for p in allows))
             report(f"{allows[0].label} adds {what} to {group}; the default security group must allow no traffic: "
