@@ -10,16 +10,16 @@ which must reach the SDK ("can't run policy during preview").
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from guardrails._graph import by_type, declared, deps, known
-from guardrails.base import as_list, plain
+from guardrails._document import DocumentError, raw_statements
+from guardrails._graph import by_type, declared, known, related_index
+from guardrails.base import as_list
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 ROLE = "aws:iam/role:Role"
@@ -38,10 +38,6 @@ def aws_managed_name(arn: str) -> str | None:
 
 
 # ---- policy documents -------------------------------------------------------------------------------------
-
-
-class DocumentError(ValueError):
-    """A policy document that is not valid IAM policy JSON."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +78,7 @@ def statements(document: Any) -> list[Statement]:
 
     Raises DocumentError when it is not a policy document; reading a proxied object lets an unknown value raise.
     """
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except ValueError as exc:
-            raise DocumentError(f"it is not valid JSON ({exc})") from None
-    elif isinstance(document, Mapping):
-        document = plain(document)
-    if not isinstance(document, dict):
-        raise DocumentError("it is not a JSON object")
-    raw = document.get("Statement")
-    raw = [raw] if isinstance(raw, dict) else raw
-    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-        raise DocumentError("its Statement is not an object or a list of objects")
+    raw = raw_statements(document)
     result = []
     for s in raw:
         condition = s.get("Condition") or {}
@@ -116,38 +100,6 @@ def statements(document: Any) -> list[Statement]:
 
 
 # ---- roles and what grants them permissions ---------------------------------------------------------------
-
-
-class _References:
-    """Which of ``targets`` a property of another resource refers to: the targets among its dependencies, plus
-    (for values that are known) the targets whose known ``id`` or ``arn`` it contains. The same relation as
-    ``guardrails._graph.depends_on``, indexed once so that a stack of thousands of resources stays linear."""
-
-    def __init__(self, targets: Iterable[PolicyResource]) -> None:
-        self._by_urn: dict[str, PolicyResource] = {}
-        self._by_value: dict[str, list[PolicyResource]] = {}
-        for target in targets:
-            self._by_urn[target.urn] = target
-            for key in ("id", "arn"):
-                value = known(target.props, key)
-                if isinstance(value, str) and value:
-                    self._by_value.setdefault(value, []).append(target)
-
-    def of(self, resource: PolicyResource, prop: str) -> list[PolicyResource]:
-        found = {d.urn: d for d in deps(resource, prop) if d.urn in self._by_urn}
-        for value in _known_strings(resource.props, prop):
-            found.update((t.urn, t) for t in self._by_value.get(value, ()) if t.urn not in found)
-        return list(found.values())
-
-
-def _known_strings(props: Mapping[str, Any], prop: str) -> list[str]:
-    value = known(props, prop)
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, Sequence):
-        return []
-    items = (known(value, i) for i in range(len(value)))
-    return [v for v in items if isinstance(v, str)]
 
 
 @dataclass
@@ -183,21 +135,21 @@ class Roles:
     def __init__(self, resources: Sequence[PolicyResource]) -> None:
         self.roles = by_type(resources, ROLE)
         self.task_definitions = by_type(resources, TASK_DEFINITION)
-        self._roles = _References(self.roles)
-        self._policies = _References(by_type(resources, MANAGED_POLICY))
+        self._roles = related_index(self.roles)
+        self._policies = related_index(by_type(resources, MANAGED_POLICY))
         self._role_policies: dict[str, list[PolicyResource]] = {}
         self._attachments: dict[str, list[PolicyResource]] = {}
         for role_policy in by_type(resources, ROLE_POLICY):
-            for role in self._roles.of(role_policy, "role"):
+            for role in self._roles(role_policy, "role"):
                 self._role_policies.setdefault(role.urn, []).append(role_policy)
         for resource_type, prop in ((ROLE_POLICY_ATTACHMENT, "role"), (POLICY_ATTACHMENT, "roles")):
             for attachment in by_type(resources, resource_type):
-                for role in self._roles.of(attachment, prop):
+                for role in self._roles(attachment, prop):
                     self._attachments.setdefault(role.urn, []).append(attachment)
 
     def roles_of(self, task_definition: PolicyResource, prop: str) -> list[PolicyResource]:
         """The roles of the stack that ``task_definition.prop`` refers to (by dependency, else by known ARN)."""
-        return self._roles.of(task_definition, prop)
+        return self._roles(task_definition, prop)
 
     def used_as(self, prop: str) -> list[RoleUse]:
         """The roles that task definitions name in ``prop`` (``taskRoleArn``, ``executionRoleArn``), in stack
@@ -235,7 +187,7 @@ class Roles:
 
         attached_arns: set[Any] = set()
         for attachment in self._attachments.get(role.urn, []):
-            attached = self._policies.of(attachment, "policyArn")
+            attached = self._policies(attachment, "policyArn")
             documents += [_policy_document(p, role_name) for p in attached]
             attached_arns |= {known(p.props, "arn") for p in attached}
             if not attached:
@@ -246,7 +198,7 @@ class Roles:
 
         arns = declared(role, "managedPolicyArns")
         if arns is not None:
-            attached = [p for p in self._policies.of(role, "managedPolicyArns")
+            attached = [p for p in self._policies(role, "managedPolicyArns")
                         if known(p.props, "arn") is None or known(p.props, "arn") not in attached_arns]
             documents += [_policy_document(p, role_name) for p in attached]
             attached_arns |= {known(p.props, "arn") for p in attached}

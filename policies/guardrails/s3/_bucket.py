@@ -15,7 +15,6 @@ stack keeps whatever it had; nothing here can tell.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,8 +22,10 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
+from guardrails._document import DocumentError as PolicyError  # noqa: F401 - the name the S3 policies catch
+from guardrails._document import raw_statements as statements  # noqa: F401 - a bucket policy is any policy document
 from guardrails._graph import by_type, declared, depends_on, known, related_index
-from guardrails.base import as_list, plain
+from guardrails.base import as_list
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
@@ -205,28 +206,6 @@ def _explicit(grantee: Any, permissions: list[Any], where: str, owner: str | Non
 
 
 # ---- bucket policy documents ------------------------------------------------------------------------------
-
-
-class PolicyError(ValueError):
-    """A bucket policy that is not a policy document."""
-
-
-def statements(document: Any) -> list[dict[str, Any]]:
-    """The statements of a bucket policy (JSON string or object); raises PolicyError when it is not one."""
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except ValueError as exc:
-            raise PolicyError(f"it is not valid JSON ({exc})") from None
-    elif isinstance(document, Mapping):
-        document = plain(document)
-    if not isinstance(document, dict):
-        raise PolicyError("it is not a JSON object")
-    raw = document.get("Statement")
-    raw = [raw] if isinstance(raw, dict) else raw
-    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-        raise PolicyError("its Statement is not an object or a list of objects")
-    return raw
 
 
 def strings(statement: Mapping[str, Any], key: str) -> list[str]:
