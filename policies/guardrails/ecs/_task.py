@@ -116,6 +116,13 @@ def uses_rolling_update(read: Callable[[str], Any]) -> bool:
     return strategy in (None, "ROLLING")
 
 
+def assigns_public_ip(network_configuration: Mapping[str, Any]) -> bool:
+    """Whether a service's or task set's ``networkConfiguration`` gives its tasks public IPs (``assignPublicIp``
+    true, or the API's ``ENABLED`` in any case)."""
+    value = network_configuration.get("assignPublicIp")
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "enabled"))
+
+
 def task_definition_of(service: PolicyResource, resources: list[PolicyResource]) -> PolicyResource | None:
     """The stack's task definition a service runs, or None when it is not in the stack or cannot be told.
 

@@ -8,7 +8,7 @@ A service without ``networkConfiguration`` (tasks not in awsvpc mode) gets no pu
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from guardrails.base import resource_policy
-from guardrails.ecs._task import SERVICE
+from guardrails.ecs._task import SERVICE, assigns_public_ip
 
 
 def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -17,8 +17,7 @@ def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     config = args.props.get("networkConfiguration")
     if config is None:
         args.not_applicable("the service has no networkConfiguration (its tasks do not use awsvpc networking)")
-    value = config.get("assignPublicIp")
-    if value is True or (isinstance(value, str) and value.strip().lower() in ("true", "enabled")):
+    if assigns_public_ip(config):
         report(
             "the service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp is true); "
             "set it to false or leave it unset, and run the tasks in private subnets."

@@ -9,6 +9,7 @@ for services is ECS.2 (``ecs-service-no-public-ip``).
 from pulumi_policy import ReportViolation, ResourceValidationArgs, Severity
 
 from guardrails.base import resource_policy
+from guardrails.ecs._task import assigns_public_ip
 
 TASK_SET = "aws:ecs/taskSet:TaskSet"
 
@@ -19,8 +20,7 @@ def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
     config = args.props.get("networkConfiguration")
     if config is None:
         args.not_applicable("the task set has no networkConfiguration (its tasks do not use awsvpc networking)")
-    value = config.get("assignPublicIp")
-    if value is True or (isinstance(value, str) and value.strip().lower() in ("true", "enabled")):
+    if assigns_public_ip(config):
         report(
             "the task set assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp is true); "
             "set it to false or leave it unset, and run the tasks in private subnets."
