@@ -11,37 +11,17 @@ from __future__ import annotations
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, depends_on, deps, known
-from guardrails.base import as_list, stack_policy
+from guardrails._graph import by_type, declared, depends_on
+from guardrails.base import stack_policy
+from guardrails.network._routes import SUBNET, associations_of, table_routes_to_internet, tables_of
 
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
-SUBNET = "aws:ec2/subnet:Subnet"
-ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-ROUTE_TABLES = ("aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable")
-ROUTE = "aws:ec2/route:Route"
-INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
-
-
-def _to_internet_gateway(resources: list[PolicyResource], holder: PolicyResource, prop: str) -> bool:
-    if any(depends_on(holder, prop, igw) for igw in by_type(resources, INTERNET_GATEWAY)):
-        return True
-    return str(known(holder.props, prop) or "").startswith("igw-")
 
 
 def routes_to_internet(resources: list[PolicyResource], subnet: PolicyResource) -> bool:
     """Whether a route table associated with the subnet routes to an internet gateway."""
-    associations = [a for a in by_type(resources, ASSOCIATION) if depends_on(a, "subnetId", subnet)]
-    tables = [t for t in by_type(resources, *ROUTE_TABLES) if any(depends_on(a, "routeTableId", t)
-                                                                   for a in associations)]
-    for table in tables:
-        routes = [r for r in by_type(resources, ROUTE) if depends_on(r, "routeTableId", table)]
-        if any(_to_internet_gateway(resources, route, "gatewayId") for route in routes):
-            return True
-        if any(d.resource_type == INTERNET_GATEWAY for d in deps(table, "routes")):
-            return True
-        if any(str(known(r, "gatewayId") or "").startswith("igw-") for r in as_list(declared(table, "routes"))):
-            return True
-    return False
+    tables = tables_of(resources, associations_of(resources, subnet))
+    return any(table_routes_to_internet(resources, table) for table in tables)
 
 
 def check(args: StackValidationArgs, report: ReportViolation) -> None:

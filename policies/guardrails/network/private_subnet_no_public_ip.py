@@ -9,41 +9,18 @@ from __future__ import annotations
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from guardrails._graph import by_type, declared, depends_on, deps, known
-from guardrails.base import as_list, stack_policy
-
-SUBNET = "aws:ec2/subnet:Subnet"
-ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-ROUTE_TABLES = ("aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable")
-ROUTE = "aws:ec2/route:Route"
-INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
-
-
-def _to_internet_gateway(resources: list[PolicyResource], holder: PolicyResource, prop: str) -> bool:
-    """Whether ``holder.prop`` (a gateway id) comes from an internet gateway, by dependency or by its igw- id."""
-    if any(depends_on(holder, prop, igw) for igw in by_type(resources, INTERNET_GATEWAY)):
-        return True
-    return str(known(holder.props, prop) or "").startswith("igw-")
-
-
-def _routes_to_internet(resources: list[PolicyResource], table: PolicyResource) -> bool:
-    standalone = (r for r in by_type(resources, ROUTE) if depends_on(r, "routeTableId", table))
-    if any(_to_internet_gateway(resources, route, "gatewayId") for route in standalone):
-        return True
-    if any(d.resource_type == INTERNET_GATEWAY for d in deps(table, "routes")):
-        return True
-    return any(str(known(route, "gatewayId") or "").startswith("igw-") for route in as_list(declared(table, "routes")))
+from guardrails._graph import by_type
+from guardrails.base import stack_policy
+from guardrails.network._routes import SUBNET, associations_of, table_routes_to_internet, tables_of
 
 
 def _why_private(resources: list[PolicyResource], subnet: PolicyResource) -> str | None:
     """Why the subnet counts as private, or None when a route table associated with it routes to the internet."""
-    associations = [a for a in by_type(resources, ASSOCIATION) if depends_on(a, "subnetId", subnet)]
+    associations = associations_of(resources, subnet)
     if not associations:
         return "it has no route table association, so it uses the VPC's main route table"
-    tables = [
-        t for t in by_type(resources, *ROUTE_TABLES) if any(depends_on(a, "routeTableId", t) for a in associations)
-    ]
-    if any(_routes_to_internet(resources, t) for t in tables):
+    tables = tables_of(resources, associations)
+    if any(table_routes_to_internet(resources, t) for t in tables):
         return None
     if not tables:
         return "its associated route table is not declared in this stack, so no internet gateway route is known"

@@ -1,11 +1,5 @@
-from guardrails.network.private_subnet_no_public_ip import (
-    ASSOCIATION,
-    INTERNET_GATEWAY,
-    POLICY,
-    ROUTE,
-    ROUTE_TABLES,
-    SUBNET,
-)
+from guardrails.network._routes import ASSOCIATION, INTERNET_GATEWAY, ROUTE, ROUTE_TABLES, SUBNET
+from guardrails.network.private_subnet_no_public_ip import POLICY
 
 from tests.policies.harness import UNKNOWN, Res, check_stack, urn
 
