@@ -39,7 +39,7 @@ from preflight.projectfile import (
     load_project,
     valid,
 )
-from preflight.yamlfile import LineDict, YamlError, go_float, go_json
+from preflight.yamlfile import LineDict, YamlError, go_json
 from preflight.yamlfile import load as load_yaml
 
 __all__ = ["UNKNOWN", "Secure", "StackConfig", "StackConfigError", "load", "load_project", "stack_names"]
@@ -109,15 +109,10 @@ def _tree(value: Any) -> Any:
 
 
 def _scalar_text(value: Any) -> str:
+    """A scalar as the CLI's ``config.Value`` holds it: null as empty, a string as itself, else its JSON text."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return go_float(value)
-    return value
+    return value if isinstance(value, str) else go_json(value)
 
 
 def _stack_value(value: Any, file: str, key: str) -> _Value:
