@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from preflight.engine import ACCOUNT_ID, Recording, Registration
@@ -26,6 +28,17 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+
+def cached_by_arguments(build: Callable[..., Recording]) -> Callable[..., Recording]:
+    """``build(**changes)``, recorded once per distinct arguments (every value must be hashable)."""
+    cached = functools.cache(lambda items: build(**dict(items)))
+
+    @functools.wraps(build)
+    def wrapper(**changes: Any) -> Recording:
+        return cached(tuple(sorted(changes.items())))
+
+    return wrapper
 
 
 def placement(**changes: Any) -> dict[str, Any]:

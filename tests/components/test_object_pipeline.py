@@ -3,7 +3,6 @@ ECS target's input transformer, retry policy and dead-letter queue, the exact ro
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -28,6 +27,7 @@ from tests.components._events import (
     SUBNETS,
     TARGET,
     TASK,
+    cached_by_arguments,
     container,
     document,
     environment,
@@ -49,14 +49,9 @@ NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
 TABLE = "aws:dynamodb/table:Table"
 
 
-def build(**changes: Any) -> Recording:
-    """A pipeline named ingest (cached per arguments: every value must be hashable)."""
-    return _build(tuple(sorted(changes.items())))
-
-
-@functools.cache
-def _build(changes: tuple[tuple[str, Any], ...]) -> Recording:
-    values = dict(changes)
+@cached_by_arguments
+def build(**values: Any) -> Recording:
+    """A pipeline named ingest."""
     task = TaskSpec(image=values.pop("image", IMAGE), environment=dict(values.pop("environment", ())))
     args = ObjectPipelineArgs(task=task, **placement(**values))
     return record(lambda: ObjectPipeline("ingest", args))

@@ -4,7 +4,6 @@ adjustments without gap or overlap, cooldowns against the visibility timeout, ta
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -22,6 +21,7 @@ from tests.components._events import (
     SG,
     SUBNETS,
     TASK,
+    cached_by_arguments,
     container,
     environment,
     named,
@@ -38,14 +38,9 @@ REDRIVE = "aws:sqs/redrivePolicy:RedrivePolicy"
 REDRIVE_ALLOW = "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"
 
 
-def build(**changes: Any) -> Recording:
-    """A worker named jobs (cached per arguments: every value must be hashable)."""
-    return _build(tuple(sorted(changes.items())))
-
-
-@functools.cache
-def _build(changes: tuple[tuple[str, Any], ...]) -> Recording:
-    values = dict(changes)
+@cached_by_arguments
+def build(**values: Any) -> Recording:
+    """A worker named jobs."""
     task = TaskSpec(image=IMAGE, stop_timeout=values.pop("stop_timeout", 120))
     return record(lambda: QueueWorker("jobs", QueueWorkerArgs(task=task, **placement(**values))))
 

@@ -3,7 +3,6 @@ dead-letter queue as a pipeline, and the task role holding exactly the declared 
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.components._events import (
     RULE,
     TARGET,
     TASK,
+    cached_by_arguments,
     container,
     document,
     environment,
@@ -33,13 +33,10 @@ from tests.mocks import REGION, of_type, one, record, record_failure, ref
 TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/reports"
 
 
+@cached_by_arguments
 def build(**changes: Any) -> Recording:
-    return _build(tuple(sorted(changes.items())))
-
-
-@functools.cache
-def _build(changes: tuple[tuple[str, Any], ...]) -> Recording:
-    values = {"schedule": "cron(0 3 * * ? *)", **dict(changes)}
+    """A scheduled task named cleanup, nightly unless ``schedule`` says otherwise."""
+    values = {"schedule": "cron(0 3 * * ? *)", **changes}
     args = ScheduledTaskArgs(task=TaskSpec(image=IMAGE, environment={"MODE": "nightly"}), **placement(**values))
     return record(lambda: ScheduledTask("cleanup", args))
 
