@@ -17,13 +17,12 @@ from components.events.task import AUTONAMED_CHILDREN as TASK_CHILDREN
 from components.events.task import FargateTask, TaskSpec, fargate_task, validate_spec
 from components.shared.context import PlatformContext
 from components.shared.iam import policy_document, statement, trust_policy
+from components.shared.queues import dead_letter_queue
 
 EVENTS = "events.amazonaws.com"
 #: EventBridge retry policy limits (RetryPolicy).
 RETRY_ATTEMPTS = range(0, 186)
 EVENT_AGE_SECONDS = range(60, 86401)
-#: Failed events wait in the dead-letter queue for SQS's longest retention.
-DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 #: Children the provider names ``<logical name>-<7 hex digits>``, with AWS's limit on that name.
 AUTONAMED_CHILDREN = (
     *TASK_CHILDREN,
@@ -126,8 +125,7 @@ class RuleTaskBase(pulumi.ComponentResource):
 
         # Events EventBridge could not deliver (RunTask failed after every retry) wait here; only this rule may
         # send to the queue.
-        dlq = aws.sqs.Queue(f"{name}-dlq", sqs_managed_sse_enabled=True,
-                            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS, opts=stateful)
+        dlq = dead_letter_queue(name, stateful)
         dlq_policy = aws.sqs.QueuePolicy(f"{name}-dlq", queue_url=dlq.url, policy=policy_document([{
             "Sid": "DeadLettersFromRule", "Effect": "Allow", "Principal": {"Service": EVENTS},
             "Action": "sqs:SendMessage", "Resource": dlq.arn,

@@ -37,6 +37,7 @@ from components.queue.scaling import (
 )
 from components.shared.context import PlatformContext
 from components.shared.iam import statement
+from components.shared.queues import dead_letter_queue
 
 TYPE = "platform:queue:QueueWorker"
 #: SQS limits: visibility timeout 0..12 hours, maxReceiveCount 1..1000.
@@ -47,7 +48,6 @@ ECS_DEFAULT_STOP_TIMEOUT = 30
 #: Messages wait four days (SQS's default); the dead-letter queue keeps them for SQS's longest, 14 days: the age of
 #: a moved message counts from its first enqueue, so a shorter one would drop them early.
 RETENTION_SECONDS = 4 * 24 * 3600
-DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 #: Long polling: a receive waits up to 20 seconds for a message instead of returning empty at once.
 RECEIVE_WAIT_SECONDS = 20
 #: What the task may do with its queue: receive, delete what it processed, extend or hand back a message. The queue
@@ -150,8 +150,7 @@ class QueueWorker(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=ctx.protect)
 
-        dlq = aws.sqs.Queue(f"{name}-dlq", sqs_managed_sse_enabled=True,
-                            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS, opts=stateful)
+        dlq = dead_letter_queue(name, stateful)
         queue = aws.sqs.Queue(name, sqs_managed_sse_enabled=True, visibility_timeout_seconds=args.visibility_timeout,
                               message_retention_seconds=RETENTION_SECONDS,
                               receive_wait_time_seconds=RECEIVE_WAIT_SECONDS, opts=stateful)
