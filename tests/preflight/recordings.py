@@ -17,6 +17,18 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 
 
+def pack_with_config(where: Path, stack: str, config: str) -> Path:
+    """The real pack's files under ``where/pack``, with ``config`` as its only policy configuration, for ``stack``."""
+    pack = where / "pack"
+    pack.mkdir()
+    for item in PACK.iterdir():
+        if item.name != "config":
+            (pack / item.name).symlink_to(item)
+    (pack / "config").mkdir()
+    (pack / "config" / f"{stack}.json").write_text(config)
+    return pack
+
+
 def root(stack: str) -> str:
     return f"urn:pulumi:{stack}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{stack}"
 

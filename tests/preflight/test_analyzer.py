@@ -10,7 +10,7 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
 from preflight import analyzer
-from tests.preflight.recordings import DEFAULT_SG, INGRESS, PACK, UNKNOWN, network, resource, root
+from tests.preflight.recordings import DEFAULT_SG, INGRESS, PACK, UNKNOWN, network, pack_with_config, resource, root
 
 EGRESS_ALL = [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "cidrBlocks": ["0.0.0.0/0"]}]
 
@@ -95,14 +95,7 @@ def test_stack_config_level_applies_and_other_policies_keep_theirs():
 
 
 def test_disabled_policy_does_not_run(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    # The real pack's files, with a config directory of our own.
-    for item in PACK.iterdir():
-        if item.name != "config":
-            (pack / item.name).symlink_to(item)
-    (pack / "config").mkdir()
-    (pack / "config" / "dev.json").write_text('{"all": "advisory", "default-security-group-closed": "disabled"}')
+    pack = pack_with_config(tmp_path, "dev", '{"all": "advisory", "default-security-group-closed": "disabled"}')
     analysis = analyzer.analyze_recording(network("dev", egress=EGRESS_ALL, ssh_cidr="0.0.0.0/0"), pack)
     assert analysis.config_source == "pack/config/dev.json"
     levels = {p.name: p.level for p in analysis.policies}

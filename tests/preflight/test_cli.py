@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.preflight.recordings import FIXTURE, PACK, REPO
+from tests.preflight.recordings import FIXTURE, PACK, REPO, pack_with_config
 
 
 def preflight(*args: str, tmp_path=None) -> tuple[subprocess.CompletedProcess[str], dict | None]:
@@ -174,13 +174,7 @@ def test_preview_never_reports_an_unevaluated_policy_as_passing(tmp_path):
 
 
 def test_remediate_is_reported_as_mandatory(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    for item in PACK.iterdir():
-        if item.name != "config":
-            (pack / item.name).symlink_to(item)
-    (pack / "config").mkdir()
-    (pack / "config" / "open.json").write_text('{"no-public-ingress": "remediate"}')
+    pack = pack_with_config(tmp_path, "open", '{"no-public-ingress": "remediate"}')
     proc, report = preflight("--stack", "open", "--policy-pack", str(pack), tmp_path=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     (stack,) = report["stacks"]

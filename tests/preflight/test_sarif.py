@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from preflight import sarif
-from tests.preflight.recordings import FIXTURE, PACK, REPO
+from tests.preflight.recordings import FIXTURE, PACK, REPO, pack_with_config
 from tests.preflight.schemas import OASIS_ID, sarif_schema, validate_sarif
 
 
@@ -65,14 +65,8 @@ def test_violations_become_results_on_the_resource_with_the_rule_of_their_policy
 
 
 def test_a_clean_run_is_valid_and_has_no_results(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    for item in PACK.iterdir():
-        if item.name != "config":
-            (pack / item.name).symlink_to(item)
-    (pack / "config").mkdir()
-    (pack / "config" / "closed.json").write_text(
-        '{"vpc-flow-logs-enabled": "disabled", "vpc-interface-endpoints": "disabled"}')
+    pack = pack_with_config(tmp_path, "closed",
+                            '{"vpc-flow-logs-enabled": "disabled", "vpc-interface-endpoints": "disabled"}')
     proc, report, log = run(tmp_path, "--stack", "closed", pack=pack)
     assert proc.returncode == 0, proc.stdout
     assert report["stacks"][0]["violations"] == []
