@@ -92,23 +92,25 @@ def referrers(holders: Iterable[PolicyResource], prop: str) -> Callable[[PolicyR
     return query
 
 
-_INDEXES: list[tuple[list[PolicyResource], int, Callable[[PolicyResource, str], list[PolicyResource]]]] = []
+_BUILT: list[tuple[list[Any], int, Any, Any]] = []
+
+
+def _built_once(items: list[Any], key: Any, build: Callable[[], Any]) -> Any:
+    """``build()`` for a list of the stack, made once per list and ``key``: a policy that asks about the same list
+    for every resource of a stack pays for one index, not one pass per resource. Lists are recognised by identity
+    (and length); the last few are kept."""
+    for listed, length, listed_key, built in _BUILT:
+        if listed is items and length == len(items) and listed_key == key:
+            return built
+    built = build()
+    _BUILT.insert(0, (items, len(items), key, built))
+    del _BUILT[16:]
+    return built
 
 
 def indexed(candidates: list[PolicyResource]) -> Callable[[PolicyResource, str], list[PolicyResource]]:
-    """``related_index(candidates)``, built once per list: a policy that asks about the same list of candidates for
-    every resource of a stack pays for one index, not one pass per resource. Lists are recognised by identity (and
-    length); the last few are kept."""
-    for listed, length, index in _INDEXES:
-        if listed is candidates and length == len(candidates):
-            return index
-    index = related_index(candidates)
-    _INDEXES.insert(0, (candidates, len(candidates), index))
-    del _INDEXES[8:]
-    return index
-
-
-_REFERRERS: list[tuple[list[PolicyResource], int, str, Callable[[PolicyResource], list[int]]]] = []
+    """``related_index(candidates)``, built once per list."""
+    return _built_once(candidates, "related", lambda: related_index(candidates))
 
 
 def referring(target: PolicyResource, prop: str, holders: list[PolicyResource]) -> list[PolicyResource]:
@@ -116,12 +118,7 @@ def referring(target: PolicyResource, prop: str, holders: list[PolicyResource]) 
     answered from an index built once per list and property when the list is long."""
     if len(holders) <= _SHORT:
         return [h for h in holders if depends_on(h, prop, target)]
-    found = next((index for listed, length, listed_prop, index in _REFERRERS
-                  if listed is holders and length == len(holders) and listed_prop == prop), None)
-    if found is None:
-        found = referrers(holders, prop)
-        _REFERRERS.insert(0, (holders, len(holders), prop, found))
-        del _REFERRERS[8:]
+    found = _built_once(holders, ("referrers", prop), lambda: referrers(holders, prop))
     return [holders[i] for i in found(target)]
 
 
